@@ -26,6 +26,8 @@ export interface RuleMeta {
   provider: CloudProvider;
   /** Terraform resource types this rule checks. */
   resourceTypes: string[];
+  /** Which resource modes the engine runs the rule on; default `['managed']` (add 'data' for data sources). */
+  modes?: Array<'managed' | 'data'>;
   /** What to change, in a sentence or two, with the attribute names. */
   remediation: string;
   /** Links to provider documentation. */

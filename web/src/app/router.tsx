@@ -1,0 +1,60 @@
+import { Navigate, createBrowserRouter } from 'react-router';
+import { AuditPage } from '../features/audit/audit-page.js';
+import { LoginPage } from '../features/auth/login-page.js';
+import { ChangesPage } from '../features/changes/changes-page.js';
+import { EstatePage } from '../features/estate/estate-page.js';
+import { GuardrailsPage } from '../features/guardrails/guardrails-page.js';
+import { IncidentsPage } from '../features/incidents/incidents-page.js';
+import { OverviewPage } from '../features/overview/overview-page.js';
+import { TokensPage } from '../features/tokens/tokens-page.js';
+import { UsersPage } from '../features/users/users-page.js';
+import { NotFoundPage, RequireAuth, RequirePermission } from './guards.js';
+import { SettingsLayout } from './settings-layout.js';
+import { Shell } from './shell.js';
+
+/** Client-side routes; the server answers every non-API path with index.html. */
+export function createRouter() {
+  return createBrowserRouter([
+    { path: '/login', element: <LoginPage /> },
+    {
+      path: '/',
+      element: (
+        <RequireAuth>
+          <Shell />
+        </RequireAuth>
+      ),
+      children: [
+        { index: true, element: <OverviewPage /> },
+        { path: 'guardrails', element: <GuardrailsPage /> },
+        { path: 'estate', element: <EstatePage /> },
+        { path: 'incidents', element: <IncidentsPage /> },
+        { path: 'changes', element: <ChangesPage /> },
+        {
+          path: 'audit',
+          element: (
+            <RequirePermission permission="audit:read">
+              <AuditPage />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'settings',
+          element: <SettingsLayout />,
+          children: [
+            { index: true, element: <Navigate to="tokens" replace /> },
+            { path: 'tokens', element: <TokensPage /> },
+            {
+              path: 'users',
+              element: (
+                <RequirePermission permission="users:read">
+                  <UsersPage />
+                </RequirePermission>
+              ),
+            },
+          ],
+        },
+        { path: '*', element: <NotFoundPage /> },
+      ],
+    },
+  ]);
+}

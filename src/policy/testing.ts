@@ -5,6 +5,7 @@
 import type { Range } from '../iac/hcl/ast.js';
 import type { IacResource } from '../iac/resource.js';
 import type { ObjectValue } from '../iac/terraform/value.js';
+import { ruleApplies } from './engine.js';
 import { buildGraph } from './graph.js';
 import type { CheckResult, Rule, TagPolicy } from './rule.js';
 import { DEFAULT_TAG_POLICY } from './tag-policy.js';
@@ -17,12 +18,6 @@ export interface CheckRuleOptions {
 export interface RuleOutcome {
   address: string;
   result: CheckResult;
-}
-
-/** True when the rule applies to the resource (its type, and managed unless the rule asks for data). */
-export function ruleApplies(rule: Rule, resource: IacResource): boolean {
-  const modes = rule.meta.modes ?? ['managed'];
-  return modes.includes(resource.mode) && rule.meta.resourceTypes.includes(resource.type);
 }
 
 /** Runs `rule` on every resource it applies to, with a graph of all `resources`. */

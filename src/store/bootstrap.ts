@@ -1,0 +1,44 @@
+import { generatePassword, hashPassword, type ScryptParams } from '../core/password.js';
+import type { Store } from './store.js';
+import type { User } from './user-row.js';
+
+export interface EnsureAdminOptions {
+  /** Password for the first admin (config `admin_password`); random when absent. */
+  password?: string | undefined;
+  /** Actor recorded in the audit entry (default `system`). */
+  actor?: string;
+  scrypt?: ScryptParams;
+}
+
+export interface EnsureAdminResult {
+  /** The admin created now, or undefined when users already existed. */
+  created: User | undefined;
+  /** The random password, only when one was generated: print it once, never log it. */
+  generatedPassword: string | undefined;
+}
+
+/**
+ * On an empty users table, creates `admin` (role admin) and records it in the audit log, in one
+ * transaction. Does nothing when any user exists.
+ */
+export async function ensureAdmin(
+  store: Store,
+  options: EnsureAdminOptions = {},
+): Promise<EnsureAdminResult> {
+  if ((await store.users.count()) > 0) return { created: undefined, generatedPassword: undefined };
+  const generated = options.password ? undefined : generatePassword();
+  const passwordHash = await hashPassword(options.password ?? generated ?? '', options.scrypt);
+  return store.transaction(async (tx) => {
+    // Re-check inside the transaction: another replica may have bootstrapped meanwhile.
+    if ((await tx.users.count()) > 0) return { created: undefined, generatedPassword: undefined };
+    const created = await tx.users.create({ username: 'admin', passwordHash, role: 'admin' });
+    await tx.audit.append({
+      actor: options.actor ?? 'system',
+      action: 'user.bootstrap',
+      target: `user:${created.id}`,
+      summary: 'Created the first admin user "admin"',
+      after: { id: created.id, username: created.username, role: created.role },
+    });
+    return { created, generatedPassword: generated };
+  });
+}

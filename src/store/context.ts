@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock.js';
+import type { DialectName } from './dialect.js';
+import type { Database } from './schema.js';
+
+/** What every context store is built from: an executor (the pool or a transaction) and settings. */
+export interface StoreContext {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  clock: Clock;
+  /** True when `db` is a transaction; writers that need one open their own otherwise. */
+  inTransaction: boolean;
+}
+
+export function iso(d: Date): string {
+  return d.toISOString();
+}
+
+/** Runs `fn` inside a transaction: the current one, or a new one. */
+export async function withTransaction<T>(
+  ctx: StoreContext,
+  fn: (trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (ctx.inTransaction) return fn(ctx.db);
+  return ctx.db.transaction().execute(fn);
+}

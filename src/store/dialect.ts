@@ -1,0 +1,154 @@
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+} from 'kysely';
+import pg from 'pg';
+import { OpsdeckError } from '../core/errors.js';
+import type { Database } from './schema.js';
+
+/**
+ * Everything that differs between SQLite and PostgreSQL lives in this module: connecting,
+ * transaction start, the audit append lock and driver error codes.
+ */
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** For messages: the file, or the URL without its password. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Resolves a relative `sqlite:` path. Defaults to the process working directory. */
+  cwd?: string;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+/** Every SQLite transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a
+ * read-then-write transaction (the audit append) cannot be overtaken by another process. */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): SqliteDriver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+export function dialectOf(url: string): DialectName | undefined {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
+  return undefined;
+}
+
+/** The file path of a `sqlite:` URL (`sqlite:/abs`, `sqlite:rel`, `sqlite:///abs`, `sqlite::memory:`). */
+export function sqliteFileOf(url: string, cwd: string = process.cwd()): string {
+  const rest = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  if (rest === ':memory:') return rest;
+  return path.resolve(cwd, rest);
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+}
+
+function openSqlite(url: string, options: OpenDatabaseOptions): DatabaseHandle {
+  const file = sqliteFileOf(url, options.cwd);
+  if (file !== ':memory:') {
+    try {
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      closeSync(openSync(file, 'a', 0o600));
+      chmodSync(file, 0o600);
+    } catch (e) {
+      throw new OpsdeckError('OPSDECK_E_DB_UNREACHABLE', `Cannot create the SQLite database ${file}`, [
+        { path: file, message: (e as Error).message },
+      ]);
+    }
+  }
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+}
+
+/**
+ * Opens the database named by a URL: `sqlite:<file>` (WAL, foreign keys on, busy timeout 5 s,
+ * file created with mode 0600) or `postgres://` / `postgresql://` (a pg pool).
+ * Opening does not prove the server is reachable; call `store.ping()` for that.
+ */
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): DatabaseHandle {
+  const dialect = dialectOf(url);
+  if (dialect === 'sqlite') return openSqlite(url, options);
+  if (dialect === 'postgres') return openPostgres(url, options);
+  throw new OpsdeckError('OPSDECK_E_CONFIG_INVALID', `Unsupported database URL: ${redactUrl(url)}`, [
+    { path: 'database_url', message: 'must be sqlite:<file>, postgres://... or postgresql://...' },
+  ]);
+}
+
+/** Arbitrary constant identifying the audit-log append lock among PostgreSQL advisory locks. */
+export const AUDIT_APPEND_LOCK = 0x6f70_6175; // "opau"
+
+/**
+ * Serialises audit appends. Call inside the transaction, before reading the chain head.
+ * SQLite: the transaction already holds the write lock (BEGIN IMMEDIATE), nothing to do.
+ */
+export async function lockAuditAppend(trx: Kysely<Database>, dialect: DialectName): Promise<void> {
+  if (dialect === 'postgres')
+    await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_APPEND_LOCK)})`.execute(trx);
+}
+
+/** True for a UNIQUE constraint violation on either driver. */
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** True for a foreign key violation on either driver. */
+export function isForeignKeyViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/** True when the error means the database server/file could not be reached. */
+export function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'SQLITE_CANTOPEN'].includes(
+      code,
+    ) ||
+      code === '3D000' ||
+      code === '28P01' ||
+      code === '28000')
+  );
+}

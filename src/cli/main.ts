@@ -2,9 +2,15 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isOpsdeckError } from '../core/errors.js';
 import type { CliContext } from './cli-context.js';
+import { registerAudit } from './commands/audit.js';
+import { registerDb } from './commands/db.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerToken } from './commands/token.js';
+import { registerUser } from './commands/user.js';
+import { registerServe } from './commands/serve.js';
 
 /** Each command module registers itself on the program; add new ones to this list. */
-const registrations: Array<(program: Command, ctx: CliContext) => void> = [];
+const registrations: Array<(program: Command, ctx: CliContext) => void> = [registerServe, registerDb, registerUser, registerToken, registerAudit, registerDoctor];
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import type { Static } from 'typebox';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { Compile } from 'typebox/compile';
 import {
   PERMISSIONS,
@@ -10,6 +11,7 @@ import {
   isPermission,
   isRole,
   permissionsOf,
+  type Permission,
   type Role,
 } from './permissions.js';
 
@@ -56,5 +58,10 @@ describe('permissions', () => {
     expect(perm.Check('users:delete')).toBe(false);
     expect(isRole('admin')).toBe(true);
     expect(isRole('root')).toBe(false);
+  });
+
+  it('gives the schemas the same static types as the const arrays', () => {
+    expectTypeOf<Static<typeof RoleSchema>>().toEqualTypeOf<Role>();
+    expectTypeOf<Static<typeof PermissionSchema>>().toEqualTypeOf<Permission>();
   });
 });

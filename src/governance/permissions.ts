@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type TLiteral, type TUnion } from 'typebox';
 
 /**
  * Roles and permissions: the single source of truth. Types and JSON schemas are derived from the
@@ -54,10 +54,17 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   admin: new Set(PERMISSIONS),
 };
 
+type LiteralUnion<T extends readonly string[]> = TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }>;
+
+/** `Type.Union` of `Type.Literal`s, one per value, keeping the literal types for `Static`. */
+function literalUnion<const T extends readonly string[]>(values: T): LiteralUnion<T> {
+  return Type.Union(values.map((v) => Type.Literal(v))) as unknown as LiteralUnion<T>;
+}
+
 /** JSON schema (typebox) for a role name, derived from `ROLES`. */
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export const RoleSchema = literalUnion(ROLES);
 /** JSON schema (typebox) for a permission name, derived from `PERMISSIONS`. */
-export const PermissionSchema = Type.Union(PERMISSIONS.map((p) => Type.Literal(p)));
+export const PermissionSchema = literalUnion(PERMISSIONS);
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);

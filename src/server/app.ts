@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { OpsdeckConfig } from '../config/index.js';
+import type { Store } from '../store/index.js';
+import { installGuard } from './auth/guard.js';
+import type { RoutePermission } from './auth/route-permission.js';
+import type { ServerContext } from './context.js';
+import { registerDashboard } from './dashboard.js';
+import { installErrorHandler } from './errors.js';
+import { createLogger } from './logging.js';
+import { createMetrics, installMetricsHooks, type ServerMetrics } from './metrics.js';
+import { registerDocsRoutes, registerOpenApi } from './openapi.js';
+import { packageRoot, webDistDir } from './package-root.js';
+import { auditContext } from './routes/audit/index.js';
+import { authContext } from './routes/auth/index.js';
+import { healthContext } from './routes/health/index.js';
+import { tokensContext } from './routes/tokens/index.js';
+import { usersContext } from './routes/users/index.js';
+import { ErrorResponse } from './schemas.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { createValidatorCompiler } from './validation.js';
+
+export interface BuildAppOptions {
+  config: OpsdeckConfig;
+  store: Store;
+  /** A pino logger; one with secret redaction is created from `config.logLevel` when omitted. */
+  logger?: Logger;
+  clock?: Clock;
+  metrics?: ServerMetrics;
+  /** Directory of the built dashboard; defaults to `<package root>/web/dist`. */
+  webDist?: string;
+}
+
+/** A route as registered, for the permission check and for tests that enumerate routes. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  permission: RoutePermission | undefined;
+  hidden: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on this app (HEAD twins included). */
+    registeredRoutes: RegisteredRoute[];
+  }
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function httpsOptions(config: OpsdeckConfig): { key: Buffer; cert: Buffer } | null {
+  if (!config.tls) return null;
+  return { key: readFileSync(config.tls.keyFile), cert: readFileSync(config.tls.certFile) };
+}
+
+/**
+ * The opsdeck HTTP app, fully composed but not listening: `app.inject()` it in tests, or
+ * `app.listen()` it (see server.ts).
+ */
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, store } = opts;
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const https = httpsOptions(config);
+  const app = Fastify({
+    loggerInstance: logger,
+    ...(https ? { https } : {}),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
+
+  const context: ServerContext = {
+    config,
+    store,
+    clock: opts.clock ?? systemClock,
+    metrics: opts.metrics ?? createMetrics(),
+  };
+  app.decorate('opsdeck', context);
+  app.decorate('registeredRoutes', [] as RegisteredRoute[]);
+  app.decorateRequest('auth', null);
+
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.addSchema(ErrorResponse);
+  // JSON only: a text/plain body is refused with 415 instead of reaching a handler as a string.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandler(app);
+
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const permission = route.config?.permission;
+    if (permission !== undefined && permission !== 'public') {
+      const requirement =
+        permission === 'authenticated'
+          ? 'Requires a logged-in user or an API token.'
+          : `Requires the \`${permission}\` permission.`;
+      const schema = route.schema ?? {};
+      route.schema = {
+        ...schema,
+        description: schema.description ? `${schema.description}\n\n${requirement}` : requirement,
+        security: [{ cookieAuth: [] }, { bearerAuth: [] }],
+      };
+    }
+    app.registeredRoutes.push({
+      method: String(route.method),
+      url: route.url,
+      get permission() {
+        return route.config?.permission;
+      },
+      get hidden() {
+        return route.schema?.hide === true;
+      },
+    });
+  });
+  app.addHook('onReady', (done) => {
+    const missing = app.registeredRoutes.filter((r) => r.permission === undefined);
+    done(
+      missing.length > 0
+        ? new Error(
+            `Routes without config.permission: ${missing.map((r) => `${r.method} ${r.url}`).join(', ')}`,
+          )
+        : undefined,
+    );
+  });
+
+  await app.register(cookie);
+  await registerSecurityHeaders(app, https !== null);
+  installMetricsHooks(app, context.metrics);
+  await registerOpenApi(app, packageVersion());
+  installGuard(app);
+
+  await app.register(healthContext);
+  await app.register(authContext);
+  await app.register(usersContext);
+  await app.register(tokensContext);
+  await app.register(auditContext);
+  await registerDocsRoutes(app);
+  await registerDashboard(app, opts.webDist ?? webDistDir());
+  return app;
+}

@@ -58,7 +58,8 @@ export function ensureDashboardBuilt(): void {
   execFileSync(
     process.execPath,
     [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'],
-    { cwd: repoRoot, stdio: 'pipe' },
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    { cwd: repoRoot, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
   );
 }
 

@@ -78,7 +78,9 @@ describe.skipIf(!chromium.available)('the web dashboard in a real browser', () =
 
   it('sends a signed-out visitor to the login page and an admin into the shell with every section', async () => {
     const { page } = await openPage();
-    await page.goto('/');
+    const document = await page.goto('/');
+    // The checks for CSP violations below mean something only under the server's strict policy.
+    expect(document?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.waitForURL('**/login');
     await signIn(page, ADMIN, server.adminPassword);
     await page.waitForURL((url) => url.pathname === '/');
@@ -108,6 +110,17 @@ describe.skipIf(!chromium.available)('the web dashboard in a real browser', () =
     await result.waitFor();
     expect(await result.innerText()).toContain('Chain intact');
   });
+
+  it.each(['//evil.example/steal', 'https://evil.example/', '/login?next=/audit'])(
+    'ignores an unsafe next parameter (%s) and lands on the overview',
+    async (next) => {
+      const { page } = await openPage();
+      await page.goto(`/login?next=${encodeURIComponent(next)}`);
+      await signIn(page, ADMIN, server.adminPassword);
+      await page.waitForURL((url) => url.pathname === '/' && url.origin === server.baseUrl);
+      await page.getByTestId('overview-username').waitFor();
+    },
+  );
 
   it('creates an API token whose secret is shown once and authenticates /api/me', async () => {
     const { page } = await openPage();

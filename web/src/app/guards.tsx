@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Center, Code, Loader, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 import { describeError } from '../lib/api.js';
@@ -48,7 +48,7 @@ export function RequirePermission({ permission, children }: { permission: string
     <Stack maw={640} data-testid="forbidden">
       <Title order={2}>You need the admin role</Title>
       <Text>
-        This page needs the <code>{permission}</code> permission, which only the admin role holds. You are
+        This page needs the <Code>{permission}</Code> permission, which only the admin role holds. You are
         signed in as <strong>{user?.username}</strong> with the role <strong>{user?.role}</strong>.
       </Text>
       <Text c="dimmed" size="sm">
@@ -69,7 +69,7 @@ export function NotFoundPage() {
     <Stack maw={640}>
       <Title order={2}>Page not found</Title>
       <Text>
-        There is no dashboard page at <code>{location.pathname}</code>.
+        There is no dashboard page at <Code>{location.pathname}</Code>.
       </Text>
       <div>
         <Button component={Link} to="/" variant="light">

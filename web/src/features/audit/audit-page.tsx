@@ -87,7 +87,7 @@ export function AuditPage() {
               {page.data.entries.map((e) => (
                 <Table.Tr key={e.seq}>
                   <Table.Td>{e.seq}</Table.Td>
-                  <Table.Td>{formatDateTime(e.at)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at)}</Table.Td>
                   <Table.Td>{e.actor}</Table.Td>
                   <Table.Td>
                     <Code>{e.action}</Code>

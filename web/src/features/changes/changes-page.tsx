@@ -1,4 +1,4 @@
-import { Alert, Card, List, Stack, Text, Title } from '@mantine/core';
+import { Alert, Card, Code, List, Stack, Text, Title } from '@mantine/core';
 
 export function ChangesPage() {
   return (
@@ -23,7 +23,7 @@ export function ChangesPage() {
         </Title>
         <Text>
           No requests or changes are stored yet, so none are shown. Two foundations are in place: the{' '}
-          <code>approver</code> role (holding <code>changes:approve</code>) that sign-off will require, and
+          <Code>approver</Code> role (holding <Code>changes:approve</Code>) that sign-off will require, and
           the hash-chained audit log (admins: the Audit page) that already records every change made through
           the API.
         </Text>

@@ -1,4 +1,4 @@
-import { Alert, Card, List, Stack, Text, Title } from '@mantine/core';
+import { Alert, Card, Code, List, Stack, Text, Title } from '@mantine/core';
 
 export function EstatePage() {
   return (
@@ -29,7 +29,7 @@ export function EstatePage() {
         </Title>
         <Text>
           No estate data is collected by this server yet, so nothing is listed here. Tagging is already
-          checked where resources are written: <code>opsdeck scan</code> reports Terraform resources that miss
+          checked where resources are written: <Code>opsdeck scan</Code> reports Terraform resources that miss
           required tags (see the Guardrails page), before they reach an account.
         </Text>
       </Card>

@@ -1,4 +1,4 @@
-import { Alert, Card, List, Stack, Text, Title } from '@mantine/core';
+import { Alert, Card, Code, List, Stack, Text, Title } from '@mantine/core';
 
 export function IncidentsPage() {
   return (
@@ -26,8 +26,8 @@ export function IncidentsPage() {
         </Title>
         <Text>
           The server has no alert ingestion endpoint yet, so no alerts or incidents are stored and none are
-          shown. The roles are ready: engineers and above hold <code>incidents:write</code>, viewers{' '}
-          <code>incidents:read</code>.
+          shown. The roles are ready: engineers and above hold <Code>incidents:write</Code>, viewers{' '}
+          <Code>incidents:read</Code>.
         </Text>
       </Card>
     </Stack>

@@ -3,6 +3,7 @@ import {
   Anchor,
   Badge,
   Card,
+  Code,
   Group,
   List,
   Loader,
@@ -50,7 +51,7 @@ function ServerStatusCard() {
             </Alert>
           )}
           <Text size="xs" c="dimmed">
-            From <code>GET /readyz</code>, refreshed every 30 seconds.
+            From <Code>GET /readyz</Code>, refreshed every 30 seconds.
           </Text>
         </Stack>
       )}
@@ -79,8 +80,15 @@ export function OverviewPage() {
               <Badge variant="light">{user.role}</Badge>
             </Group>
             <Text size="sm" c="dimmed">
-              Permissions: {user.permissions.join(', ')}
+              Permissions
             </Text>
+            <Group gap={4} data-testid="overview-permissions">
+              {user.permissions.map((p) => (
+                <Badge key={p} variant="outline" color="gray" size="sm" tt="none">
+                  {p}
+                </Badge>
+              ))}
+            </Group>
           </Stack>
         </Card>
         <ServerStatusCard />
@@ -94,7 +102,7 @@ export function OverviewPage() {
             <Anchor component={Link} to="/settings/tokens">
               API tokens
             </Anchor>{' '}
-            — create a token for CI or scripts (<code>Authorization: Bearer odk_…</code>).
+            — create a token for CI or scripts (<Code>Authorization: Bearer odk_…</Code>).
           </List.Item>
           <List.Item>
             <Anchor href="/api/docs" target="_blank" rel="noreferrer">
@@ -106,7 +114,7 @@ export function OverviewPage() {
             <Anchor component={Link} to="/guardrails">
               Guardrails
             </Anchor>{' '}
-            — run <code>opsdeck scan</code> on Terraform in CI.
+            — run <Code>opsdeck scan</Code> on Terraform in CI.
           </List.Item>
           {isAdmin && (
             <List.Item>
@@ -125,7 +133,7 @@ export function OverviewPage() {
               <Anchor href="/metrics" target="_blank" rel="noreferrer">
                 Prometheus metrics
               </Anchor>{' '}
-              (<code>/metrics</code>, scrape with a token holding <code>metrics:read</code>).
+              (<Code>/metrics</Code>, scrape with a token holding <Code>metrics:read</Code>).
             </List.Item>
           )}
         </List>

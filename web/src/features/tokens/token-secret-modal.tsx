@@ -26,7 +26,7 @@ export function TokenSecretModal({ name, secret, onClose }: TokenSecretModalProp
           {secret}
         </Code>
         <Text size="sm" c="dimmed">
-          Use it as <code>Authorization: Bearer &lt;secret&gt;</code>.
+          Use it as <Code>Authorization: Bearer &lt;secret&gt;</Code>.
         </Text>
         <Group justify="space-between">
           <CopyButton value={secret ?? ''}>

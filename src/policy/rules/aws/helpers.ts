@@ -85,14 +85,18 @@ export function str(v: Value | undefined): string | undefined {
   return undefined;
 }
 
-/** Resources of `type` connected to `target` through `viaAttribute`, in the same scan. */
-export function connected(
-  ctx: RuleContext,
-  target: IacResource,
-  type: string,
-  via: string,
-): readonly IacResource[] {
-  return ctx.graph.referencing(target, type, via);
+/**
+ * Managed resources of `type` attached to `target` through `via` (e.g. the versioning resource
+ * whose `bucket` is this bucket). `for_each = aws_s3_bucket.b` with `bucket = each.value.id` is
+ * recorded as a reference from `for_each`, so those count too when their instance key matches.
+ */
+export function attached(ctx: RuleContext, target: IacResource, type: string, via: string): IacResource[] {
+  const out = new Set(ctx.graph.referencing(target, type, via));
+  const key = /(\[[^\]]*\])$/.exec(target.address)?.[1];
+  for (const r of ctx.graph.referencing(target, type, 'for_each')) {
+    if (key !== undefined && r.address.endsWith(key)) out.add(r);
+  }
+  return [...out].filter((r) => r.mode === 'managed');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import {
   unknownResult,
 } from '../../rule-kit.js';
 import {
+  attached,
   awsMeta,
   hasNarrowingCondition,
   isPublicPrincipal,
@@ -25,7 +26,7 @@ import {
 
 /** Split (provider v4+) configuration resources of `type` whose `bucket` points at this bucket. */
 function split(bucket: IacResource, ctx: RuleContext, type: string): readonly IacResource[] {
-  return ctx.graph.referencing(bucket, type, 'bucket').filter((r) => r.mode === 'managed');
+  return attached(ctx, bucket, type, 'bucket');
 }
 
 function hasInline(bucket: IacResource, block: string): boolean | 'unknown' {

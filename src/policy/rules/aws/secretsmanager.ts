@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
 import { defineRule, expect, fail, get, PASS } from '../../rule-kit.js';
-import { awsMeta, isSet } from './helpers.js';
+import { attached, awsMeta, isSet } from './helpers.js';
 
 const T = ['aws_secretsmanager_secret'];
 
@@ -33,7 +33,7 @@ const rotation = defineRule(
     checkov: ['CKV2_AWS_57'],
   }),
   (r, ctx) =>
-    ctx.graph.referencing(r, 'aws_secretsmanager_secret_rotation', 'secret_id').length > 0
+    attached(ctx, r, 'aws_secretsmanager_secret_rotation', 'secret_id').length > 0
       ? PASS
       : fail('No aws_secretsmanager_secret_rotation references this secret'),
 );

@@ -5,6 +5,7 @@ import { all, defineRule, expect, fail, get, PASS, SKIP, truthy, unknownResult }
 import {
   admitsAllPorts,
   admitsTcpPort,
+  attached,
   awsMeta,
   blockList,
   isOpenCidr,
@@ -27,7 +28,7 @@ const flowLogs = defineRule(
     trivy: [['AVD-AWS-0178', 'aws-ec2-require-vpc-flow-logs-for-all-vpcs']],
   }),
   (r, ctx) =>
-    ctx.graph.referencing(r, 'aws_flow_log', 'vpc_id').length > 0
+    attached(ctx, r, 'aws_flow_log', 'vpc_id').length > 0
       ? PASS
       : fail('No aws_flow_log references this VPC'),
 );

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /**
  * What a command needs from the process, passed in so commands can be run in-process by tests.
@@ -7,6 +7,8 @@ import type { Writable } from 'node:stream';
 export interface CliContext {
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean };
+  /** Input for `--password-stdin` and similar; process.stdin when absent. */
+  stdin?: Readable;
   env: NodeJS.ProcessEnv;
   cwd: string;
   exitCode: number;

@@ -8,9 +8,18 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
 import { registerServe } from './commands/serve.js';
+import { registerScan } from './commands/scan.js';
 
 /** Each command module registers itself on the program; add new ones to this list. */
-const registrations: Array<(program: Command, ctx: CliContext) => void> = [registerServe, registerDb, registerUser, registerToken, registerAudit, registerDoctor];
+const registrations: Array<(program: Command, ctx: CliContext) => void> = [
+  registerServe,
+  registerDb,
+  registerUser,
+  registerToken,
+  registerAudit,
+  registerDoctor,
+  registerScan,
+];
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {

@@ -4,6 +4,7 @@
  */
 import type { Range } from '../iac/hcl/ast.js';
 import type { IacResource } from '../iac/resource.js';
+import { evaluateSnippet } from '../iac/terraform/testing.js';
 import type { ObjectValue } from '../iac/terraform/value.js';
 import { ruleApplies } from './engine.js';
 import { buildGraph } from './graph.js';
@@ -33,13 +34,6 @@ export function checkRuleOnResources(
     .map((r) => ({ address: r.address, result: rule.check(r, { graph, tagPolicy }) }));
 }
 
-interface SnippetModule {
-  evaluateSnippet(
-    files: Record<string, string>,
-    opts?: { vars?: Record<string, string> },
-  ): Promise<{ resources: IacResource[] }>;
-}
-
 /**
  * Evaluates Terraform `files` (relative path -> source) with the real evaluator and runs `rule` on
  * every resource of its types, with a real graph of all resources of the snippet.
@@ -49,20 +43,7 @@ export async function checkRule(
   files: Record<string, string>,
   opts: CheckRuleOptions = {},
 ): Promise<RuleOutcome[]> {
-  // Resolved at run time so this helper works as soon as the evaluator's testing module exists.
-  const specifier = '../iac/terraform/testing.js';
-  let mod: SnippetModule;
-  try {
-    mod = (await import(specifier)) as SnippetModule;
-  } catch (e) {
-    throw new Error(
-      `checkRule needs evaluateSnippet from src/iac/terraform/testing.ts, which could not be loaded (${
-        e instanceof Error ? e.message : String(e)
-      }); use checkRuleOnResources with hand-built resources meanwhile`,
-      { cause: e },
-    );
-  }
-  const result = await mod.evaluateSnippet(files, opts.vars ? { vars: opts.vars } : {});
+  const result = await evaluateSnippet(files, opts.vars ? { vars: opts.vars } : {});
   return checkRuleOnResources(rule, result.resources, opts);
 }
 

@@ -42,7 +42,9 @@ function snippet(
 ): string[] {
   const out: string[] = [];
   const first = Math.max(1, f.startLine - context);
-  const last = Math.min(lines.length, f.endLine, f.startLine + maxLines - 1);
+  // A whole block (the resource itself, a long nested block) is shown by its first line only.
+  const span = f.endLine - f.startLine + 1 > maxLines ? 1 : maxLines;
+  const last = Math.min(lines.length, f.endLine, f.startLine + span - 1);
   const width = String(last).length;
   for (let n = first; n <= last; n++) {
     const text = (lines[n - 1] ?? '').replace(/\t/g, '  ');

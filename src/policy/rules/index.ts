@@ -1,0 +1,6 @@
+import type { Rule } from '../rule.js';
+import { awsRules } from './aws/index.js';
+import { azureRules } from './azure/index.js';
+
+/** Every built-in rule, AWS first, then Azure and Google Cloud. */
+export const builtinRules: readonly Rule[] = [...awsRules, ...azureRules];

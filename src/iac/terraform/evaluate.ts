@@ -23,7 +23,11 @@ export class EvalError extends Error {
   readonly range: Range;
 
   constructor(summary: string, detail: string, range: Range) {
+    // try() and can() throw and catch these in hot loops: skip the stack trace.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${summary}: ${detail}`);
+    Error.stackTraceLimit = limit;
     this.summary = summary;
     this.detail = detail;
     this.range = range;
@@ -192,9 +196,11 @@ function evalBinary(op: string, l: Expr, r: Expr, range: Range, ctx: EvalContext
       if (op === '&&' && !ab) return false;
     }
     const b = evaluate(r, ctx);
-    if (isUnknown(a)) return a;
     if (isUnknown(b)) return b;
-    return convertOrThrow(() => toBool(b), r.range, 'Invalid operand');
+    const bb = convertOrThrow(() => toBool(b), r.range, 'Invalid operand');
+    // A known operand decides the result even when the other is unknown.
+    if (isUnknown(a)) return op === '||' ? (bb ? true : a) : bb ? a : false;
+    return bb;
   }
   const b = evaluate(r, ctx);
   if (op === '==' || op === '!=') {
@@ -484,8 +490,11 @@ export function getAttr(v: Value, name: string, range: Range): Value {
   if (isUnknown(v)) return v;
   if (isObjectValue(v)) {
     const x = v[name];
-    if (x !== undefined && Object.prototype.hasOwnProperty.call(v, name)) return x;
-    if (computedObjects.has(v)) return new Unknown(`computed attribute ${name}`);
+    const computed = computedObjects.has(v);
+    // An argument left null in a resource's configuration is computed by the provider.
+    if (x !== undefined && (x !== null || !computed) && Object.prototype.hasOwnProperty.call(v, name))
+      return x;
+    if (computed) return new Unknown(`computed attribute ${name}`);
     throw new EvalError(
       'Unsupported attribute',
       `This object does not have an attribute named "${name}".`,
@@ -550,8 +559,9 @@ export function index(v: Value, key: Value, range: Range): Value {
         'The given key does not identify an element in this collection value: string required.',
         range,
       );
-    if (Object.prototype.hasOwnProperty.call(v, k)) return v[k] as Value;
-    if (computedObjects.has(v)) return new Unknown(`computed attribute ${k}`);
+    const computed = computedObjects.has(v);
+    if (Object.prototype.hasOwnProperty.call(v, k) && (v[k] !== null || !computed)) return v[k] as Value;
+    if (computed) return new Unknown(`computed attribute ${k}`);
     throw new EvalError(
       'Invalid index',
       `The given key does not identify an element in this collection value.`,

@@ -149,16 +149,12 @@ export class ModuleInstance implements Resolver {
 
   private initVariables(inputs: Map<string, Traced>): void {
     for (const [name, block] of this.mod.variables) {
-      const attrs = new Map(block.body.attributes.map((a) => [a.name, a]));
-      const typeAttr = attrs.get('type');
-      const type = typeAttr ? parseType(typeAttr.expr, (e) => this.constant(e)) : undefined;
+      const info = this.variableInfo(block);
+      const type = info.type;
       const given = inputs.get(name);
-      const defAttr = attrs.get('default');
-      const nullableAttr = attrs.get('nullable');
-      const nullable = nullableAttr ? this.constant(nullableAttr.expr) !== false : true;
       let traced: Traced;
-      if (given !== undefined && !(given.value === null && !nullable && defAttr)) traced = given;
-      else if (defAttr) traced = { value: this.constant(defAttr.expr), refs: EMPTY_REFS };
+      if (given !== undefined && !(given.value === null && !info.nullable && info.hasDefault)) traced = given;
+      else if (info.hasDefault) traced = { value: info.default, refs: EMPTY_REFS };
       else traced = { value: new Unknown(`input variable ${name} has no value`), refs: EMPTY_REFS };
       if (type) {
         try {
@@ -186,6 +182,25 @@ export class ModuleInstance implements Resolver {
         });
       }
     }
+  }
+
+  /** Type, default and nullability of a variable block: constant, so computed once per block. */
+  private variableInfo(block: Block): VariableInfo {
+    let info = variableInfoCache.get(block);
+    if (!info) {
+      const attrs = new Map(block.body.attributes.map((a) => [a.name, a]));
+      const typeAttr = attrs.get('type');
+      const defAttr = attrs.get('default');
+      const nullableAttr = attrs.get('nullable');
+      info = {
+        type: typeAttr ? parseType(typeAttr.expr, (e) => this.constant(e)) : undefined,
+        hasDefault: defAttr !== undefined,
+        default: defAttr ? this.constant(defAttr.expr) : null,
+        nullable: nullableAttr ? this.constant(nullableAttr.expr) !== false : true,
+      };
+      variableInfoCache.set(block, info);
+    }
+    return info;
   }
 
   /** Types of this module's variables, for parsing -var and TF_VAR_ strings. */
@@ -767,6 +782,16 @@ export class ModuleInstance implements Resolver {
 }
 
 const EMPTY_SKIP: ReadonlySet<string> = new Set();
+
+interface VariableInfo {
+  type: TypeConstraint | undefined;
+  hasDefault: boolean;
+  default: Value;
+  nullable: boolean;
+}
+
+/** Parsed modules are immutable and shared across loads, so this cache is too. */
+const variableInfoCache = new WeakMap<Block, VariableInfo>();
 
 function scopeOf(vars: Record<string, Value>, parent?: Scope): Scope {
   return { parent, vars: new Map(Object.entries(vars)) };

@@ -166,8 +166,14 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Scans the whole source. Never throws; problems are returned as diagnostics. */
-export function scan(src: string): TokenStream {
+/**
+ * Scans the whole source. Never throws; problems are returned as diagnostics.
+ *
+ * With `bareTemplate`, the whole input is the body of a template (as a Terraform JSON string
+ * value is): it is returned between a zero-length TK_OHEREDOC and TK_CHEREDOC, with literal text
+ * taken as is (only `$${` and `%%{` are escapes).
+ */
+export function scan(src: string, bareTemplate = false): TokenStream {
   const len = src.length;
   let cap = Math.max(64, len >> 2);
   let types = new Uint8Array(cap);
@@ -222,7 +228,13 @@ export function scan(src: string): TokenStream {
   }
 
   let pos = 0;
-  if (len > 0 && src.charCodeAt(0) === 0xfeff) pos = 1;
+  if (len > 0 && src.charCodeAt(0) === 0xfeff && !bareTemplate) pos = 1;
+  if (bareTemplate) {
+    push(TK_OHEREDOC, 0, 0);
+    modes.push(M_HEREDOC);
+    hdMarkStart.push(-1);
+    hdMarkEnd.push(-1);
+  }
 
   // Counts newlines inside [from, to) (block comments), keeping lineStarts complete.
   function countLines(from: number, to: number): void {
@@ -317,6 +329,7 @@ export function scan(src: string): TokenStream {
     }
     const ms = hdMarkStart[hdMarkStart.length - 1]!;
     const me = hdMarkEnd[hdMarkEnd.length - 1]!;
+    if (ms < 0) return -1;
     const mlen = me - ms;
     if (p + mlen > len) return -1;
     for (let k = 0; k < mlen; k++) {
@@ -344,6 +357,7 @@ export function scan(src: string): TokenStream {
         }
       }
       const litStart = pos;
+      let sequence = false;
       while (pos < len) {
         const c = src.charCodeAt(pos);
         if (c === 10) {
@@ -353,7 +367,10 @@ export function scan(src: string): TokenStream {
         }
         if (c === 36 || c === 37) {
           const n = src.charCodeAt(pos + 1);
-          if (n === 123) break;
+          if (n === 123) {
+            sequence = true;
+            break;
+          }
           if (n === c && src.charCodeAt(pos + 2) === 123) {
             pos += 3;
             continue;
@@ -362,8 +379,7 @@ export function scan(src: string): TokenStream {
         pos++;
       }
       if (pos > litStart) push(TK_HEREDOC_LIT, litStart, pos);
-      if (pos < len && src.charCodeAt(pos - 1) !== 10) {
-        // Stopped at `${` or `%{`.
+      if (sequence) {
         openSequence(src.charCodeAt(pos));
         return;
       }
@@ -378,12 +394,14 @@ export function scan(src: string): TokenStream {
     }
     const ms = hdMarkStart[hdMarkStart.length - 1]!;
     const me = hdMarkEnd[hdMarkEnd.length - 1]!;
-    diag(
-      'Unterminated template string',
-      `No closing marker was found for the heredoc: a line containing only "${src.slice(ms, me)}" must end it.`,
-      open,
-      pos,
-    );
+    if (ms >= 0) {
+      diag(
+        'Unterminated template string',
+        `No closing marker was found for the heredoc: a line containing only "${src.slice(ms, me)}" must end it.`,
+        open,
+        pos,
+      );
+    }
     push(TK_CHEREDOC, pos, pos);
     modes.pop();
     hdMarkStart.pop();

@@ -129,6 +129,28 @@ export function parseHcl(source: string, file: string): ParseResult {
   return new Parser(source, file).parseFile();
 }
 
+/**
+ * Parses text that is entirely a template body (no quotes), as Terraform JSON string values are:
+ * `"bucket-${var.env}"` in JSON is the template `bucket-${var.env}`. Ranges are relative to `text`.
+ */
+export function parseTemplateString(
+  text: string,
+  file: string,
+): { expr: TemplateExpr; diagnostics: Diagnostic[] } {
+  return new Parser(text, file, true).parseBareTemplate();
+}
+
+/**
+ * Parses text that is one expression (Terraform JSON's `depends_on` items, `type`, `provider`...).
+ * `expr` is undefined when the text is not a valid expression (the diagnostics say why).
+ */
+export function parseExpressionString(
+  text: string,
+  file: string,
+): { expr: Expr | undefined; diagnostics: Diagnostic[] } {
+  return new Parser(text, file, false).parseStandaloneExpression();
+}
+
 /** Formats a diagnostic as `file:line:column: summary: detail`, the way the CLI prints it. */
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.range.file}:${d.range.start.line}:${d.range.start.column}: ${d.severity}: ${d.summary}: ${d.detail}`;
@@ -161,10 +183,13 @@ class Parser {
   private stopped = false;
   private readonly diagnostics: Diagnostic[] = [];
 
-  constructor(src: string, file: string) {
+  private readonly bare: boolean;
+
+  constructor(src: string, file: string, bare = false) {
     this.src = src;
     this.file = file;
-    const ts = scan(src);
+    this.bare = bare;
+    const ts = scan(src, bare);
     this.types = ts.types;
     this.starts = ts.starts;
     this.ends = ts.ends;
@@ -201,6 +226,40 @@ class Parser {
     const file: File = { kind: 'File', path: this.file, body, comments };
     this.diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
     return { file, diagnostics: this.diagnostics };
+  }
+
+  parseBareTemplate(): { expr: TemplateExpr; diagnostics: Diagnostic[] } {
+    let expr: TemplateExpr;
+    try {
+      expr = this.parseTemplate();
+    } catch (e) {
+      if (e !== ABORT) throw e;
+      expr = {
+        kind: 'Template',
+        parts: [{ kind: 'TemplateLiteral', value: this.src, range: this.range(0, this.src.length) }],
+        range: this.range(0, this.src.length),
+      };
+    }
+    return { expr, diagnostics: this.diagnostics };
+  }
+
+  parseStandaloneExpression(): { expr: Expr | undefined; diagnostics: Diagnostic[] } {
+    this.nl = false;
+    let expr: Expr | undefined;
+    try {
+      expr = this.parseExpression();
+      if (this.peek() !== TK_EOF) {
+        this.failAt(
+          this.i,
+          'Extra characters after expression',
+          'An expression was successfully parsed, but extra characters were found after it.',
+        );
+      }
+    } catch (e) {
+      if (e !== ABORT) throw e;
+      expr = undefined;
+    }
+    return { expr, diagnostics: this.diagnostics };
   }
 
   // ---- positions and diagnostics ----
@@ -1281,8 +1340,8 @@ class Parser {
   /** A quoted string or heredoc; the cursor is on its opening token. */
   private parseTemplate(): TemplateExpr {
     const open = this.i++;
-    const heredoc = this.types[open] === TK_OHEREDOC;
-    const closeType = heredoc ? TK_CHEREDOC : TK_CQUOTE;
+    const closeType = this.types[open] === TK_OHEREDOC ? TK_CHEREDOC : TK_CQUOTE;
+    const heredoc = closeType === TK_CHEREDOC && !(this.bare && open === 0);
     const saveNl = this.nl;
     this.enter(open);
     const state: TemplateState = { stripNext: false, flush: 0, flushTokens: null };

@@ -7,7 +7,7 @@ import {
   type ErrorCode,
   type ErrorDetail,
 } from '../core/errors.js';
-import { messageOf, pointerOf } from './validation.js';
+import { detailsOf } from './validation.js';
 
 /** Fastify's own error codes that are the client's fault, mapped to ours. */
 const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
@@ -37,10 +37,7 @@ export function toOpsdeckError(error: unknown): OpsdeckError {
   if (isOpsdeckError(error)) return error;
   if (isValidationFailure(error)) {
     const context = error.validationContext ?? 'body';
-    const details: ErrorDetail[] = error.validation.map((v) => ({
-      path: pointerOf(context, v),
-      message: messageOf(v),
-    }));
+    const details: ErrorDetail[] = detailsOf(context, error.validation);
     return new OpsdeckError(
       'OPSDECK_E_VALIDATION',
       `Request ${context} failed validation: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,

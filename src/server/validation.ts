@@ -46,6 +46,36 @@ function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/**
+ * One detail per failing location. A union of literals (`anyOf` of `const`) fails once per
+ * branch in Ajv; those collapse into a single "must be one of ..." detail.
+ */
+export function detailsOf(
+  context: string,
+  errors: readonly ErrorObject[],
+): Array<{ path: string; message: string }> {
+  const unions = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  const allowed = new Map<string, string[]>();
+  const out: Array<{ path: string; message: string }> = [];
+  for (const e of errors) {
+    if (unions.has(e.instancePath) && e.keyword !== 'anyOf') {
+      const value = (e.params as { allowedValue?: unknown }).allowedValue;
+      if (e.keyword === 'const' && value !== undefined) {
+        const list = allowed.get(e.instancePath) ?? [];
+        list.push(JSON.stringify(value));
+        allowed.set(e.instancePath, list);
+      }
+      continue;
+    }
+    out.push({ path: pointerOf(context, e), message: messageOf(e) });
+  }
+  for (const d of out) {
+    const values = allowed.get(d.path.slice(context.length + 1));
+    if (values) d.message = `must be one of ${values.join(', ')}`;
+  }
+  return out;
+}
+
 /** A short human message for one Ajv error. */
 export function messageOf(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return 'is not an allowed field';

@@ -31,6 +31,8 @@ export interface TestAppOptions {
   webDist?: string;
   /** Skip migrations and the admin user (for /readyz tests). */
   bare?: boolean;
+  /** Adds routes or hooks to the app before it is made ready. */
+  extend?: (app: FastifyInstance) => void;
 }
 
 export interface TestApp {
@@ -83,7 +85,14 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.webDist ? { webDist: options.webDist } : {}),
   });
-  await app.ready();
+  try {
+    options.extend?.(app);
+    await app.ready();
+  } catch (e) {
+    await app.close();
+    await opened.close();
+    throw e;
+  }
   return {
     app,
     store,
@@ -107,6 +116,17 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     async close() {
       await app.close();
       await opened.close();
+    },
+  };
+}
+
+/** A clock tests can move forward; share it between the store and the app. */
+export function movableClock(start = new Date()): Clock & { advance(ms: number): void } {
+  let t = start.getTime();
+  return {
+    now: () => new Date(t),
+    advance(ms) {
+      t += ms;
     },
   };
 }

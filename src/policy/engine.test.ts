@@ -309,3 +309,30 @@ describe('locate', () => {
     expect(locate(r, path).start.line).toBe(line);
   });
 });
+
+describe('runEngine with several root modules', () => {
+  it('builds one graph per scope so resources of different roots never see each other', () => {
+    const needsPeer = defineRule(
+      { ...encrypted.meta, id: 'OPS-TEST-S3-003', resourceTypes: ['aws_s3_bucket'] },
+      (r, ctx) =>
+        ctx.graph.referencing(r, 'aws_s3_bucket_public_access_block', 'bucket').length > 0
+          ? { status: 'pass' }
+          : fail('no block'),
+    );
+    const a = makeResource({ type: 'aws_s3_bucket', name: 'data', file: 'a/main.tf' });
+    const b = makeResource({ type: 'aws_s3_bucket', name: 'data', file: 'b/main.tf' });
+    const pabB = makeResource({
+      type: 'aws_s3_bucket_public_access_block',
+      name: 'p',
+      file: 'b/main.tf',
+      references: { bucket: ['aws_s3_bucket.data'] },
+    });
+    const r = runEngine([a, b, pabB], {
+      rules: [needsPeer],
+      today,
+      scopeOf: (x) => x.range.file.split('/')[0] ?? '',
+    });
+    expect(r.findings.map((f) => f.file)).toEqual(['a/main.tf']);
+    expect(new Set(r.findings.map((f) => f.fingerprint)).size).toBe(1);
+  });
+});

@@ -12,6 +12,7 @@ import {
   type CloudProvider,
   type ControlFamily,
   type Rule,
+  type RuleContext,
   type RuleMeta,
   type Severity,
   type TagPolicy,
@@ -201,8 +202,17 @@ export function fingerprint(
 /** Runs the selected rules over the resources and returns findings, inconclusive checks and warnings. */
 export function runEngine(resources: readonly IacResource[], opts: EngineOptions): EngineResult {
   const rules = selectRules(opts.rules, opts);
-  const graph = buildGraph(resources);
-  const ctx = { graph, tagPolicy: opts.tagPolicy ?? DEFAULT_TAG_POLICY };
+  // One graph per root module: resources of different roots never reference each other.
+  const tagPolicy = opts.tagPolicy ?? DEFAULT_TAG_POLICY;
+  const groups = new Map<string, IacResource[]>();
+  for (const r of resources) {
+    const scope = opts.scopeOf?.(r) ?? '';
+    const list = groups.get(scope);
+    if (list) list.push(r);
+    else groups.set(scope, [r]);
+  }
+  const contexts = new Map<string, RuleContext>();
+  for (const [scope, list] of groups) contexts.set(scope, { graph: buildGraph(list), tagPolicy });
   const threshold = opts.severityThreshold ?? 'info';
   const parsed = parseSuppressions(opts.files ?? []);
   const commentLines = new Map<string, Set<number>>();
@@ -238,6 +248,7 @@ export function runEngine(resources: readonly IacResource[], opts: EngineOptions
   for (const resource of resources) {
     const candidates = byType.get(resource.type);
     if (!candidates) continue;
+    const ctx = contexts.get(opts.scopeOf?.(resource) ?? '') ?? { graph: buildGraph([resource]), tagPolicy };
     for (const rule of candidates) {
       if (!ruleApplies(rule, resource)) continue;
       stats.checks++;

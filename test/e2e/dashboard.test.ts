@@ -11,7 +11,7 @@ const SECTIONS = ['Overview', 'Guardrails', 'Estate', 'Alerts & Incidents', 'Cha
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
-describe.skipIf(!chromium.available)('the web dashboard in a real browser', () => {
+describe.skipIf(!chromium.available)('the web dashboard in a real browser', { timeout: 90_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let context: BrowserContext | undefined;
@@ -31,6 +31,8 @@ describe.skipIf(!chromium.available)('the web dashboard in a real browser', () =
   /** A fresh browser profile (no cookies) whose page is watched for errors. */
   async function openPage(): Promise<{ page: Page; watch: PageWatch }> {
     context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 800 } });
+    // Shorter than the test timeout, so a missing element fails with its locator in the message.
+    context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     watch = await PageWatch.attach(page);
     // Every visit while signed out asks /api/me first, and is told 401.
@@ -56,7 +58,8 @@ describe.skipIf(!chromium.available)('the web dashboard in a real browser', () =
     return page.getByRole('navigation', { name: 'Sections' });
   }
 
-  async function createViewerThroughApi(): Promise<void> {
+  /** Signs in as admin through the API (not the browser) and returns the session cookie. */
+  async function adminCookie(): Promise<string> {
     const login = await fetch(`${server.baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: server.baseUrl },
@@ -68,11 +71,23 @@ describe.skipIf(!chromium.available)('the web dashboard in a real browser', () =
       .find((c) => c.startsWith('opsdeck_session='))
       ?.split(';')[0];
     expect(cookie).toBeDefined();
-    const created = await fetch(`${server.baseUrl}/api/users`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: server.baseUrl, cookie: cookie! },
-      body: JSON.stringify({ ...VIEWER, role: 'viewer' }),
+    return cookie!;
+  }
+
+  async function adminApi(method: string, path: string, cookie: string, body?: unknown): Promise<Response> {
+    return fetch(`${server.baseUrl}${path}`, {
+      method,
+      headers: {
+        origin: server.baseUrl,
+        cookie,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+  }
+
+  async function createViewerThroughApi(): Promise<void> {
+    const created = await adminApi('POST', '/api/users', await adminCookie(), { ...VIEWER, role: 'viewer' });
     expect(created.status).toBe(201);
   }
 
@@ -180,6 +195,69 @@ describe.skipIf(!chromium.available)('the web dashboard in a real browser', () =
       await forbidden.waitFor();
       expect(await forbidden.getByRole('heading').innerText()).toBe('You need the admin role');
     }
+  });
+
+  it('lets an admin add a user, change their role and disable them', async () => {
+    const { page } = await openPage();
+    await page.goto('/settings/users');
+    await signIn(page, ADMIN, server.adminPassword);
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+
+    await page.getByRole('button', { name: 'Add user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add user' });
+    await dialog.getByLabel('Username').fill('erin');
+    await dialog.getByLabel('Initial password').fill('erin-password-1');
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.locator('tr[data-username="erin"]');
+    await row.waitFor();
+
+    await row.getByLabel('Role of erin').click();
+    await page.getByRole('option', { name: 'engineer', exact: true }).click();
+    await page.getByText('erin is now engineer').waitFor();
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByText('disabled', { exact: true }).waitFor();
+
+    const users = await adminApi('GET', '/api/users', await adminCookie());
+    const erin = (
+      (await users.json()) as { users: Array<{ username: string; role: string; disabled: boolean }> }
+    ).users.find((u) => u.username === 'erin');
+    expect(erin).toMatchObject({ role: 'engineer', disabled: true });
+    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.baseUrl },
+      body: JSON.stringify({ username: 'erin', password: 'erin-password-1' }),
+    });
+    expect(login.status).toBe(401);
+  });
+
+  it('pages through the audit log with the before cursor', async () => {
+    const cookie = await adminCookie();
+    for (let i = 0; i < 55; i++) {
+      const res = await adminApi('POST', '/api/tokens', cookie, {
+        name: `audit-paging-${i}`,
+        scopes: ['overview:read'],
+        expiresInDays: 1,
+      });
+      expect(res.status).toBe(201);
+    }
+    const { page } = await openPage();
+    await page.goto('/audit');
+    await signIn(page, ADMIN, server.adminPassword);
+    const table = page.getByRole('table', { name: 'Audit entries' });
+    await table.waitFor();
+    const seqs = async () =>
+      (await table.locator('tbody tr td:first-child').allInnerTexts()).map((t) => Number(t));
+
+    const newest = await seqs();
+    expect(newest).toHaveLength(50);
+    await page.getByRole('button', { name: 'Older' }).click();
+    await expect.poll(async () => (await seqs())[0], { timeout: 15_000 }).not.toBe(newest[0]);
+    const older = await seqs();
+    expect(older.length).toBeGreaterThan(0);
+    expect(Math.max(...older)).toBeLessThan(Math.min(...newest));
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await expect.poll(async () => (await seqs())[0], { timeout: 15_000 }).toBe(newest[0]);
   });
 
   it('signs out from the user menu back to the login page', async () => {

@@ -20,7 +20,7 @@ export function AddUserModal({ opened, onClose, onCreated }: AddUserModalProps) 
     initialValues: { username: '', password: '', role: 'viewer' },
     validate: {
       username: (v) => (v.trim() === '' ? 'Enter a username' : null),
-      password: (v) => (v === '' ? 'Enter an initial password' : null),
+      password: (v) => (v.length < 8 ? 'Use at least 8 characters' : null),
       role: (v) => (isRole(v) ? null : 'Choose a role'),
     },
   });

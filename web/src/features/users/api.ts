@@ -23,6 +23,8 @@ export interface UpdateUserInput {
   id: string;
   role?: Role;
   disabled?: boolean;
+  /** A new password; the server ends every session of the user when it changes. */
+  password?: string;
 }
 
 const usersKey = ['users'] as const;

@@ -7,6 +7,7 @@ import { useSessionUser } from '../../lib/auth.js';
 import { formatDateTime } from '../../lib/format.js';
 import { ROLES, useUpdateUser, useUsers, type Role, type User } from './api.js';
 import { AddUserModal } from './add-user-modal.js';
+import { ResetPasswordModal } from './reset-password-modal.js';
 
 function isRole(v: string | null): v is Role {
   return v !== null && (ROLES as readonly string[]).includes(v);
@@ -17,6 +18,7 @@ export function UsersPage() {
   const users = useUsers();
   const updateUser = useUpdateUser();
   const [adding, setAdding] = useState(false);
+  const [resetting, setResetting] = useState<User | null>(null);
 
   const update = (user: User, patch: { role?: Role; disabled?: boolean }, done: string) => {
     updateUser.mutate(
@@ -102,23 +104,28 @@ export function UsersPage() {
                     <Table.Td>{formatDateTime(u.createdAt)}</Table.Td>
                     <Table.Td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : 'never'}</Table.Td>
                     <Table.Td>
-                      {!isMe && (
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color={u.disabled ? 'green' : 'red'}
-                          disabled={updateUser.isPending}
-                          onClick={() =>
-                            update(
-                              u,
-                              { disabled: !u.disabled },
-                              u.disabled ? `${u.username} can sign in again` : `${u.username} is disabled`,
-                            )
-                          }
-                        >
-                          {u.disabled ? 'Enable' : 'Disable'}
+                      <Group gap={4} wrap="nowrap">
+                        <Button size="xs" variant="subtle" onClick={() => setResetting(u)}>
+                          Set password
                         </Button>
-                      )}
+                        {!isMe && (
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            color={u.disabled ? 'green' : 'red'}
+                            disabled={updateUser.isPending}
+                            onClick={() =>
+                              update(
+                                u,
+                                { disabled: !u.disabled },
+                                u.disabled ? `${u.username} can sign in again` : `${u.username} is disabled`,
+                              )
+                            }
+                          >
+                            {u.disabled ? 'Enable' : 'Disable'}
+                          </Button>
+                        )}
+                      </Group>
                     </Table.Td>
                   </Table.Tr>
                 );
@@ -127,6 +134,14 @@ export function UsersPage() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <ResetPasswordModal
+        user={resetting}
+        onClose={() => setResetting(null)}
+        onDone={(u) => {
+          setResetting(null);
+          notifications.show({ color: 'green', message: `New password set for ${u.username}` });
+        }}
+      />
       <AddUserModal
         opened={adding}
         onClose={() => setAdding(false)}

@@ -303,7 +303,7 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/aws_secret_access_key\s*[=:]\s*["']?[A-Za-z0-9/+]{40}/i, 'an AWS secret access key'],
   [/-----BEGIN (RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----/, 'a private key'],
   [
-    /\b(password|passwd|secret|api[_-]?key|token)\b\s*[=:]\s*["']?[^\s"'$]{6,}/i,
+    /(?:^|[^a-z])(password|passwd|secret|api[_-]?key|token)\s*[=:]\s*["']?[^\s"'$]{6,}/im,
     'a hard-coded password or token',
   ],
 ];

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   OPSDECK_E_AUDIT_CHAIN_BROKEN: { status: 500, exit: 1, message: 'Audit log chain is broken' },
   OPSDECK_E_SCAN_FAILED: { status: 500, exit: 3, message: 'Scan could not complete' },
   OPSDECK_E_IO: { status: 500, exit: 3, message: 'File could not be read or written' },
+  OPSDECK_E_HCL_SYNTAX: { status: 400, exit: 2, message: 'HCL syntax is invalid' },
 } as const satisfies Record<string, { status: number; exit: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

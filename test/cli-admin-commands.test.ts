@@ -228,6 +228,32 @@ describe.each(targets)('admin commands on $dialect', ({ dialect, available }) =>
       expect((await run(['token', 'revoke', 'no-such-id'])).code).toBe(6);
     });
 
+    it.skipIf(dialect !== 'sqlite')(
+      'db backup writes a consistent copy that opens and verifies, and never overwrites',
+      async () => {
+        const r = await run(['db', 'backup', 'backup.db']);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toMatch(/^backed up .*opsdeck\.db to .*backup\.db \(\d+ pages\)\n$/);
+        const copy = openDatabase(`sqlite:${path.join(cwd, 'backup.db')}`);
+        try {
+          const restored = createStore(copy);
+          expect(await restored.audit.verify()).toEqual(await store.audit.verify());
+          expect((await restored.users.list()).map((u) => u.username)).toEqual(['alice', 'bob']);
+        } finally {
+          await copy.close();
+        }
+        const again = await run(['db', 'backup', 'backup.db']);
+        expect(again.code).toBe(6);
+        expect(again.stderr).toContain('already exists');
+      },
+    );
+
+    it.skipIf(dialect !== 'postgres')('db backup points PostgreSQL users to pg_dump', async () => {
+      const r = await run(['db', 'backup', 'backup.db']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('pg_dump');
+    });
+
     it('audit verify reports the entry count, and after tampering exits 1 naming the first bad seq', async () => {
       const count = await store.audit.count();
       const ok = await run(['audit', 'verify']);

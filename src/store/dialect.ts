@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
@@ -151,4 +151,41 @@ export function isConnectionError(e: unknown): boolean {
       code === '28P01' ||
       code === '28000')
   );
+}
+
+/**
+ * Online backup of a SQLite database to `destination` (a consistent snapshot even while the
+ * server writes; WAL content included). The copy gets mode 0600.
+ * @throws OpsdeckError OPSDECK_E_CONFLICT when `destination` exists, OPSDECK_E_IO on failure.
+ */
+export async function backupSqlite(
+  url: string,
+  destination: string,
+  cwd?: string,
+): Promise<{ pages: number }> {
+  const file = sqliteFileOf(url, cwd);
+  if (existsSync(destination)) {
+    throw new OpsdeckError('OPSDECK_E_CONFLICT', `Backup destination ${destination} already exists`, [
+      { path: destination, message: 'choose a new file name; backups never overwrite' },
+    ]);
+  }
+  let source: BetterSqlite3.Database | undefined;
+  try {
+    source = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    source.pragma('busy_timeout = 5000');
+    const { totalPages } = await source.backup(destination);
+    chmodSync(destination, 0o600);
+    return { pages: totalPages };
+  } catch (e) {
+    throw new OpsdeckError(
+      'OPSDECK_E_IO',
+      `Backup of ${file} to ${destination} failed: ${(e as Error).message}`,
+      [],
+      {
+        cause: e,
+      },
+    );
+  } finally {
+    source?.close();
+  }
 }

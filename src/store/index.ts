@@ -9,6 +9,7 @@
  * await handle.close();
  */
 export {
+  backupSqlite,
   dialectOf,
   isConnectionError,
   openDatabase,

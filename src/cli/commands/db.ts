@@ -1,8 +1,17 @@
 import type { Command } from 'commander';
+import path from 'node:path';
+import { backupSqlite, dialectOf } from '../../store/index.js';
 import type { CliContext } from '../cli-context.js';
-import { cliActor, withAdminOptions, withAdminStore, type AdminFlags } from '../admin-context.js';
+import {
+  adminConfig,
+  cliActor,
+  usage,
+  withAdminOptions,
+  withAdminStore,
+  type AdminFlags,
+} from '../admin-context.js';
 
-/** `opsdeck db migrate` and `opsdeck db status`. */
+/** `opsdeck db migrate`, `db status` and `db backup`. */
 export function registerDb(program: Command, ctx: CliContext): void {
   const db = program.command('db').description('Database administration');
 
@@ -46,6 +55,23 @@ export function registerDb(program: Command, ctx: CliContext): void {
           if (pending.length > 0) ctx.exitCode = 1;
         },
         { allowPending: true },
+      );
+    });
+
+  withAdminOptions(db.command('backup <file>'))
+    .description('Copy the SQLite database to <file> while opsdeck runs (PostgreSQL: use pg_dump)')
+    .action(async (file: string, flags: AdminFlags) => {
+      const config = adminConfig(ctx, flags);
+      if (dialectOf(config.databaseUrl) !== 'sqlite') {
+        throw usage(
+          'db backup copies SQLite databases; back up PostgreSQL with pg_dump (docs/operating.md)',
+          'database_url',
+        );
+      }
+      const destination = path.resolve(ctx.cwd, file);
+      const { pages } = await backupSqlite(config.databaseUrl, destination, ctx.cwd);
+      ctx.stdout.write(
+        `backed up ${config.databaseUrl.slice('sqlite:'.length)} to ${destination} (${pages} pages)\n`,
       );
     });
 }

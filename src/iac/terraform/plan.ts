@@ -245,7 +245,10 @@ export function readPlanJson(
         references,
         source: 'plan',
       };
-      const pc = info?.providerKey ? providerConfigs.get(info.providerKey) : providerConfigs.get(provider);
+      // Module resources inherit the root provider configuration unless the module configures its own.
+      const pc =
+        (info?.providerKey ? providerConfigs.get(info.providerKey) : undefined) ??
+        providerConfigs.get(provider);
       if (pc) res.providerConfig = pc;
       resources.push(res);
     }

@@ -1,0 +1,3 @@
+output "bucket_names" {
+  value = { for k, m in module.buckets : k => m.bucket }
+}

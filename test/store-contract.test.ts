@@ -331,6 +331,27 @@ describe.each(targets)('the store on $dialect', ({ dialect, available }) => {
         }
       });
 
+      // Replicas share a database only on PostgreSQL (one serve process per SQLite file).
+      it.skipIf(dialect !== 'postgres')(
+        'creates exactly one admin when two replicas bootstrap at the same time',
+        async () => {
+          const fresh = await openTestStore(dialect);
+          const other = openDatabase(fresh.database.url, { poolSize: 2 });
+          try {
+            const results = await Promise.all([
+              ensureAdmin(fresh.store, { scrypt: FAST }),
+              ensureAdmin(createStore(other), { scrypt: FAST }),
+            ]);
+            expect(results.filter((r) => r.created !== undefined)).toHaveLength(1);
+            expect(await fresh.store.users.count()).toBe(1);
+            expect(await fresh.store.audit.verify()).toEqual({ ok: true, checked: 1 });
+          } finally {
+            await other.close();
+            await fresh.close();
+          }
+        },
+      );
+
       it('uses the configured password and then returns no generated one', async () => {
         const fresh = await openTestStore(dialect);
         try {

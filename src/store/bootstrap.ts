@@ -1,3 +1,4 @@
+import { isOpsdeckError } from '../core/errors.js';
 import { generatePassword, hashPassword, type ScryptParams } from '../core/password.js';
 import type { Store } from './store.js';
 import type { User } from './user-row.js';
@@ -28,17 +29,24 @@ export async function ensureAdmin(
   if ((await store.users.count()) > 0) return { created: undefined, generatedPassword: undefined };
   const generated = options.password ? undefined : generatePassword();
   const passwordHash = await hashPassword(options.password ?? generated ?? '', options.scrypt);
-  return store.transaction(async (tx) => {
-    // Re-check inside the transaction: another replica may have bootstrapped meanwhile.
-    if ((await tx.users.count()) > 0) return { created: undefined, generatedPassword: undefined };
-    const created = await tx.users.create({ username: 'admin', passwordHash, role: 'admin' });
-    await tx.audit.append({
-      actor: options.actor ?? 'system',
-      action: 'user.bootstrap',
-      target: `user:${created.id}`,
-      summary: 'Created the first admin user "admin"',
-      after: { id: created.id, username: created.username, role: created.role },
+  const none: EnsureAdminResult = { created: undefined, generatedPassword: undefined };
+  try {
+    return await store.transaction(async (tx) => {
+      // Re-check inside the transaction: another replica may have bootstrapped meanwhile.
+      if ((await tx.users.count()) > 0) return none;
+      const created = await tx.users.create({ username: 'admin', passwordHash, role: 'admin' });
+      await tx.audit.append({
+        actor: options.actor ?? 'system',
+        action: 'user.bootstrap',
+        target: `user:${created.id}`,
+        summary: 'Created the first admin user "admin"',
+        after: { id: created.id, username: created.username, role: created.role },
+      });
+      return { created, generatedPassword: generated };
     });
-    return { created, generatedPassword: generated };
-  });
+  } catch (e) {
+    // Another replica created `admin` between our check and insert: it won, nothing to do.
+    if (isOpsdeckError(e) && e.code === 'OPSDECK_E_CONFLICT') return none;
+    throw e;
+  }
 }

@@ -110,6 +110,7 @@ describe.skipIf(!chromium.available)('the web dashboard in a real browser', { ti
     await readiness.getByText('ready', { exact: true }).waitFor();
     expect(await readiness.innerText()).toContain('Database: sqlite');
 
+    expect(await page.title()).toBe('Overview · opsdeck');
     await page.screenshot({ path: SHELL_SCREENSHOT, fullPage: true });
   });
 

@@ -1,5 +1,5 @@
 import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useDocumentTitle } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import {
   IconAlertTriangle,
@@ -93,6 +93,8 @@ export function Shell() {
   const { pathname } = useLocation();
   const { data: user } = useSessionUser();
   const items = NAV.filter((item) => !item.permission || hasPermission(user, item.permission));
+  const current = items.find((item) => isActive(pathname, item.to));
+  useDocumentTitle(current ? `${current.label} · opsdeck` : 'opsdeck');
   return (
     <AppShell
       header={{ height: 56 }}
@@ -124,7 +126,8 @@ export function Shell() {
             to={item.to}
             label={item.label}
             leftSection={<item.icon size={18} stroke={1.6} />}
-            active={isActive(pathname, item.to)}
+            active={item === current}
+            aria-current={item === current ? 'page' : undefined}
             onClick={close}
           />
         ))}

@@ -20,7 +20,7 @@ export function createMetrics(): ServerMetrics {
   });
   const loginFailures = new Counter({
     name: 'opsdeck_login_failures_total',
-    help: 'Failed login attempts, by reason (bad_credentials, disabled, rate_limited, invalid)',
+    help: 'Failed login attempts, by reason (bad_credentials, disabled, rate_limited)',
     labelNames: ['reason'] as const,
     registers: [registry],
   });

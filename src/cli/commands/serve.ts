@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { startServer } from '../../server/server.js';
 import type { CliContext } from '../cli-context.js';
 
 interface ServeFlags {
@@ -23,6 +22,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
         cwd: ctx.cwd,
         flags: { config: flags.config, host: flags.host, port: flags.port },
       });
+      // Loaded on demand: other commands should not pay for loading Fastify and its plugins.
+      const { startServer } = await import('../../server/server.js');
       const server = await startServer(config, { stdout: ctx.stdout, cwd: ctx.cwd });
       ctx.stdout.write(`opsdeck listening on ${server.url}\n`);
       await server.closed;

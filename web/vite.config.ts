@@ -21,10 +21,13 @@ export default defineConfig({
     chunkSizeWarningLimit: 1000,
   },
   server: {
-    proxy: {
-      '/api': 'http://127.0.0.1:8420',
-      '/readyz': 'http://127.0.0.1:8420',
-      '/healthz': 'http://127.0.0.1:8420',
-    },
+    // `opsdeck serve` on its default address. The browser's Host header is kept (changeOrigin
+    // off), so the server's CSRF check (Origin equal to the request's host) accepts the dev origin.
+    proxy: Object.fromEntries(
+      ['/api', '/readyz', '/healthz', '/metrics'].map((p) => [
+        p,
+        { target: 'http://127.0.0.1:8420', changeOrigin: false },
+      ]),
+    ),
   },
 });

@@ -234,3 +234,45 @@ describe('opsdeck scan', () => {
     expect(json.length).toBeGreaterThan(100);
   });
 });
+
+describe('opsdeck scan suppressions through the real parser', () => {
+  it('honours tfsec, trivy, block and attribute-line comments, reports expired and malformed ones', async () => {
+    const r = await run(['scan', 'peers', '--rule', 'OPS-AWS-EC2-001', '--format', 'json']);
+    const report = JSON.parse(r.stdout) as {
+      findings: JsonFinding[];
+      diagnostics: Array<{ kind: string; file: string; line: number; message: string }>;
+    };
+    expect(report.findings.map((f) => [f.address, f.status, f.suppression?.kind])).toEqual([
+      ['aws_ebs_volume.tfsec', 'suppressed', 'tfsec'],
+      ['aws_ebs_volume.trivy', 'suppressed', 'trivy'],
+      ['aws_ebs_volume.block', 'suppressed', 'opsdeck'],
+      ['aws_ebs_volume.attr', 'suppressed', 'opsdeck'],
+      ['aws_ebs_volume.expired', 'open', undefined],
+      ['aws_ebs_volume.malformed', 'open', undefined],
+    ]);
+    expect(report.diagnostics.map((d) => [d.kind, d.file, d.line])).toEqual([
+      ['malformed-suppression', 'peers/main.tf', 27],
+      ['expired-suppression', 'peers/main.tf', 22],
+    ]);
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('opsdeck scan progress', () => {
+  class TtyCapture extends Capture {
+    isTTY = true;
+  }
+  it.each([
+    { env: {}, shown: true },
+    { env: { CI: 'true' }, shown: false },
+  ])('draws a progress line on a terminal unless CI=true ($env)', async ({ env, shown }) => {
+    const stderr = new TtyCapture();
+    await main(['node', 'opsdeck', 'scan', 'insecure'], {
+      stdout: new Capture(),
+      stderr,
+      cwd: fixtures,
+      env,
+    });
+    expect(stderr.text.includes('files/s')).toBe(shown);
+  });
+});

@@ -69,6 +69,7 @@ export interface TagPolicy {
 /** Connected resources: lets a rule look at other resources of the same scan. */
 export interface ResourceGraph {
   all(): readonly IacResource[];
+  /** Managed resources of a type; data sources as `data.<type>` (`data.aws_iam_policy_document`). */
   byType(type: string): readonly IacResource[];
   /**
    * Resources of `type` that reference `target` (in any attribute, or in `viaAttribute` only),

@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
 import { defineRule, expect, get, truthy } from '../../rule-kit.js';
-import { awsMeta, isSet } from './helpers.js';
+import { awsMeta, isConfigured } from './helpers.js';
 
 const accessLogs = defineRule(
   awsMeta({
@@ -17,7 +17,7 @@ const accessLogs = defineRule(
   }),
   (r) =>
     expect(
-      isSet(get(r, 'access_log_settings.0.destination_arn')),
+      isConfigured(get(r, 'access_log_settings.0.destination_arn')),
       'Requests to the stage are not logged',
       undefined,
     ),

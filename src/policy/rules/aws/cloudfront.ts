@@ -1,6 +1,6 @@
 import type { CheckResult, Rule } from '../../rule.js';
 import { all, defineRule, expect, fail, get, PASS, truthy, unknownResult } from '../../rule-kit.js';
-import { awsMeta, blockList, isSet, str } from './helpers.js';
+import { awsMeta, blockList, str, isConfigured } from './helpers.js';
 
 const T = ['aws_cloudfront_distribution'];
 
@@ -103,7 +103,7 @@ const waf = defineRule(
     checkov: ['CKV_AWS_68'],
     trivy: [['AVD-AWS-0011', 'aws-cloudfront-enable-waf']],
   }),
-  (r) => expect(isSet(get(r, 'web_acl_id')), 'No WAF protects the distribution', 'web_acl_id'),
+  (r) => expect(isConfigured(get(r, 'web_acl_id')), 'No WAF protects the distribution', 'web_acl_id'),
 );
 
 const originHttps = defineRule(

@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
 import { defineRule, expect, get, truthy } from '../../rule-kit.js';
-import { awsMeta, isSet } from './helpers.js';
+import { awsMeta, isConfigured } from './helpers.js';
 
 const CT_DOCS = 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html';
 
@@ -62,7 +62,8 @@ const kms = defineRule(
     checkov: ['CKV_AWS_35'],
     trivy: [['AVD-AWS-0015', 'aws-cloudtrail-encryption-customer-managed-key']],
   }),
-  (r) => expect(isSet(get(r, 'kms_key_id')), 'Trail logs use only S3-managed encryption', 'kms_key_id'),
+  (r) =>
+    expect(isConfigured(get(r, 'kms_key_id')), 'Trail logs use only S3-managed encryption', 'kms_key_id'),
 );
 
 const cloudwatch = defineRule(
@@ -82,7 +83,7 @@ const cloudwatch = defineRule(
   }),
   (r) =>
     expect(
-      isSet(get(r, 'cloud_watch_logs_group_arn')),
+      isConfigured(get(r, 'cloud_watch_logs_group_arn')),
       'Trail is not integrated with CloudWatch Logs',
       'cloud_watch_logs_group_arn',
     ),

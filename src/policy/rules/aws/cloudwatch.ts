@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
 import { defineRule, expect, fail, get, PASS, SKIP, unknownResult } from '../../rule-kit.js';
-import { awsMeta, isSet, num, str } from './helpers.js';
+import { awsMeta, num, str, isConfigured } from './helpers.js';
 
 const CW_DOCS =
   'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html';
@@ -18,7 +18,12 @@ const kms = defineRule(
     checkov: ['CKV_AWS_158'],
     trivy: [['AVD-AWS-0017', 'aws-cloudwatch-log-group-customer-key']],
   }),
-  (r) => expect(isSet(get(r, 'kms_key_id')), 'Log group uses only service-managed encryption', 'kms_key_id'),
+  (r) =>
+    expect(
+      isConfigured(get(r, 'kms_key_id')),
+      'Log group uses only service-managed encryption',
+      'kms_key_id',
+    ),
 );
 
 const retention = defineRule(

@@ -67,6 +67,16 @@ export function isSet(v: Value | undefined): boolean | 'unknown' {
   return true;
 }
 
+/**
+ * Is a reference-like argument (a key id, an ARN) configured? A value known only after apply,
+ * such as `aws_kms_key.k.arn`, is configured: it cannot turn out empty.
+ */
+export function isConfigured(v: Value | undefined): boolean {
+  if (v === undefined || v === null) return false;
+  if (isUnknown(v)) return true;
+  return isSet(v) === true;
+}
+
 /** A number from a number or numeric string; undefined when absent or not numeric, the Unknown kept. */
 export function num(v: Value | undefined): number | undefined | 'unknown' {
   if (v === undefined || v === null) return undefined;

@@ -1,7 +1,7 @@
 import type { Rule } from '../../rule.js';
 import { isObjectValue } from '../../../iac/terraform/value.js';
 import { defineRule, expect, fail, get, PASS, SKIP, unknownResult } from '../../rule-kit.js';
-import { awsMeta, isSet, str } from './helpers.js';
+import { awsMeta, isSet, str, isConfigured } from './helpers.js';
 
 const FN = ['aws_lambda_function'];
 
@@ -46,7 +46,7 @@ const envKms = defineRule(
     if (vars === undefined || vars === null) return SKIP;
     if (isObjectValue(vars) && Object.keys(vars).length === 0) return SKIP;
     return expect(
-      isSet(get(r, 'kms_key_arn')),
+      isConfigured(get(r, 'kms_key_arn')),
       'Environment variables use the AWS-managed Lambda key',
       'kms_key_arn',
     );
@@ -134,7 +134,11 @@ const dlq = defineRule(
     checkov: ['CKV_AWS_116'],
   }),
   (r) =>
-    expect(isSet(get(r, 'dead_letter_config.0.target_arn')), 'Failed async events are dropped', undefined),
+    expect(
+      isConfigured(get(r, 'dead_letter_config.0.target_arn')),
+      'Failed async events are dropped',
+      undefined,
+    ),
 );
 
 export const lambdaRules: Rule[] = [tracing, envKms, urlAuth, publicPermission, serviceSourceArn, dlq];

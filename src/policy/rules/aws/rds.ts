@@ -1,7 +1,7 @@
 import type { IacResource } from '../../../iac/resource.js';
 import type { CheckResult, Rule } from '../../rule.js';
 import { defineRule, expect, fail, get, PASS, SKIP, truthy, unknownResult } from '../../rule-kit.js';
-import { awsMeta, isSet, num, str } from './helpers.js';
+import { awsMeta, isSet, num, str, isConfigured } from './helpers.js';
 
 const RDS_DOCS = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_BestPractices.Security.html';
 
@@ -211,7 +211,7 @@ const piKms = defineRule(
     if (on === 'unknown') return unknownResult('performance_insights_enabled is known only after apply');
     if (!on) return SKIP;
     return expect(
-      isSet(get(r, 'performance_insights_kms_key_id')),
+      isConfigured(get(r, 'performance_insights_kms_key_id')),
       'Performance Insights uses the AWS-managed key',
       'performance_insights_kms_key_id',
     );

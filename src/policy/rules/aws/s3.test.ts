@@ -80,7 +80,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "bad" {
   },
   {
     rule: 'OPS-AWS-S3-002',
-    name: 'a key known only after apply is unknown',
+    name: 'a key created in the same configuration counts as a customer-managed key',
     files: {
       'main.tf':
         bucket('b') +
@@ -92,6 +92,22 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "e" {
       sse_algorithm     = "aws:kms"
       kms_master_key_id = aws_kms_key.k.arn
     }
+  }
+}`,
+    },
+    expect: { 'aws_s3_bucket.b': 'pass' },
+  },
+  {
+    rule: 'OPS-AWS-S3-002',
+    name: 'an algorithm read from a data source is unknown',
+    files: {
+      'main.tf':
+        bucket('b') +
+        `data "aws_ssm_parameter" "algo" { name = "algo" }
+resource "aws_s3_bucket_server_side_encryption_configuration" "e" {
+  bucket = aws_s3_bucket.b.id
+  rule {
+    apply_server_side_encryption_by_default { sse_algorithm = data.aws_ssm_parameter.algo.value }
   }
 }`,
     },

@@ -114,17 +114,15 @@ const encryptionCmk = defineRule(
   }),
   (r, ctx) => {
     const rules = sseRules(r, ctx);
-    if (rules.some((x) => isUnknown(x.algo) || isUnknown(x.key))) {
-      return unknownResult('encryption settings are known only after apply');
-    }
+    const kms = (x: { algo: unknown }) => typeof x.algo === 'string' && x.algo.startsWith('aws:kms');
+    // A key given by reference (aws_kms_key.k.arn) is a customer-managed key even before apply.
     const cmk = rules.some(
-      (x) =>
-        typeof x.algo === 'string' &&
-        x.algo.startsWith('aws:kms') &&
-        typeof x.key === 'string' &&
-        x.key !== '',
+      (x) => kms(x) && (isUnknown(x.key) || (typeof x.key === 'string' && x.key !== '')),
     );
-    return cmk ? PASS : fail('Bucket is not encrypted by default with a customer-managed KMS key');
+    if (cmk) return PASS;
+    if (rules.some((x) => isUnknown(x.algo)))
+      return unknownResult('encryption settings are known only after apply');
+    return fail('Bucket is not encrypted by default with a customer-managed KMS key');
   },
 );
 

@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
 import { defineRule, expect, fail, get, PASS } from '../../rule-kit.js';
-import { attached, awsMeta, isSet } from './helpers.js';
+import { attached, awsMeta, isConfigured } from './helpers.js';
 
 const T = ['aws_secretsmanager_secret'];
 
@@ -17,7 +17,7 @@ const cmk = defineRule(
     checkov: ['CKV_AWS_149'],
     trivy: [['AVD-AWS-0098', 'aws-ssm-secret-use-customer-key']],
   }),
-  (r) => expect(isSet(get(r, 'kms_key_id')), 'Secret uses the AWS-managed key', 'kms_key_id'),
+  (r) => expect(isConfigured(get(r, 'kms_key_id')), 'Secret uses the AWS-managed key', 'kms_key_id'),
 );
 
 const rotation = defineRule(

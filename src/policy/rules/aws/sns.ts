@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
 import { defineRule, expect, get } from '../../rule-kit.js';
-import { awsMeta, isSet, readPolicy } from './helpers.js';
+import { awsMeta, readPolicy, isConfigured } from './helpers.js';
 import { publicPolicyResult } from './s3.js';
 
 const encryption = defineRule(
@@ -16,7 +16,11 @@ const encryption = defineRule(
     trivy: [['AVD-AWS-0095', 'aws-sns-enable-topic-encryption']],
   }),
   (r) =>
-    expect(isSet(get(r, 'kms_master_key_id')), 'Topic messages are stored unencrypted', 'kms_master_key_id'),
+    expect(
+      isConfigured(get(r, 'kms_master_key_id')),
+      'Topic messages are stored unencrypted',
+      'kms_master_key_id',
+    ),
 );
 
 const publicPolicy = defineRule(

@@ -1,6 +1,6 @@
 import type { Rule } from '../../rule.js';
 import { defineRule, fail, get, PASS, truthy, unknownResult } from '../../rule-kit.js';
-import { awsMeta, isSet, readPolicy } from './helpers.js';
+import { awsMeta, readPolicy, isConfigured } from './helpers.js';
 import { publicPolicyResult } from './s3.js';
 
 const encryption = defineRule(
@@ -19,13 +19,12 @@ const encryption = defineRule(
     trivy: [['AVD-AWS-0096', 'aws-sqs-enable-queue-encryption']],
   }),
   (r) => {
-    const kms = isSet(get(r, 'kms_master_key_id'));
+    const kms = isConfigured(get(r, 'kms_master_key_id'));
     if (kms === true) return PASS;
     // SQS enables SSE-SQS on new queues unless it is explicitly switched off.
     const sse = truthy(get(r, 'sqs_managed_sse_enabled'), true);
     if (sse === true) return PASS;
-    if (kms === 'unknown' || sse === 'unknown')
-      return unknownResult('encryption settings are known only after apply');
+    if (sse === 'unknown') return unknownResult('encryption settings are known only after apply');
     return fail('sqs_managed_sse_enabled = false and no kms_master_key_id', 'sqs_managed_sse_enabled');
   },
 );

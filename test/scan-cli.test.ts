@@ -276,3 +276,11 @@ describe('opsdeck scan progress', () => {
     expect(stderr.text.includes('files/s')).toBe(shown);
   });
 });
+
+describe('opsdeck scan of a directory without Terraform', () => {
+  it('warns and exits 0', async () => {
+    const r = await run(['scan', '.'], path.join(root, 'docs'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning: no Terraform files');
+  });
+});

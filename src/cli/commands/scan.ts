@@ -132,6 +132,9 @@ async function scanAction(ctx: CliContext, dirArg: string | undefined, flags: Sc
       : {}),
   });
   if (interactive) ctx.stderr.write('\r\u001b[2K');
+  if (outcome.report.summary.files === 0) {
+    ctx.stderr.write(`warning: no Terraform files (.tf, .tf.json) found under ${dirArg ?? '.'}\n`);
+  }
 
   const color = ctx.stdout.isTTY === true && ctx.env['NO_COLOR'] === undefined;
   ctx.stdout.write(render(flags.format, outcome, color));

@@ -90,12 +90,12 @@ function lookupScope(scope: Scope | undefined, name: string): Value | undefined 
 }
 
 /** Evaluates `expr`; errors become diagnostics and the result Unknown. */
-export function evaluateExpr(expr: Expr, ctx: EvalContext, diagnostics: Diagnostic[]): Value {
+export function evaluateExpr(expr: Expr, ctx: EvalContext, onError: (d: Diagnostic) => void): Value {
   try {
     return evaluate(expr, ctx);
   } catch (e) {
     if (e instanceof EvalError) {
-      diagnostics.push({ severity: 'error', summary: e.summary, detail: e.detail, range: e.range });
+      onError({ severity: 'error', summary: e.summary, detail: e.detail, range: e.range });
       return new Unknown(`invalid expression: ${e.summary}`);
     }
     throw e;

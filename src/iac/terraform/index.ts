@@ -288,12 +288,14 @@ function jsonValue(x: unknown): Value {
  * Root modules under `dir`: directories holding `.tf`/`.tf.json` files that no other directory
  * in the tree calls as a local module (`source = "./x"` or `"../x"`). Hidden directories
  * (including `.terraform/`) and `node_modules` are skipped; symlinked directories are followed
- * once (by real path). Sorted.
+ * once (by real path). Sorted. Pass the scan's LoadCache (and clock, for parse timing) so the
+ * modules parsed here are not parsed again by loadTerraform.
  */
 export async function discoverRootModules(
   dir: string,
   reader: SourceReader,
   cache: LoadCache = new LoadCache(),
+  now?: () => number,
 ): Promise<string[]> {
   const moduleDirs: string[] = [];
   const visited = new Set<string>();
@@ -330,7 +332,7 @@ export async function discoverRootModules(
   const called = new Set<string>();
   await Promise.all(
     moduleDirs.map(async (d) => {
-      const mod = await loadModuleDir(d, reader, cache);
+      const mod = await loadModuleDir(d, reader, cache, now);
       for (const [name, block] of mod.moduleCalls) {
         void name;
         const src = block.body.attributes.find((a) => a.name === 'source');

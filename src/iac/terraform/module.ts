@@ -5,7 +5,7 @@
  * does not matter and cycles become diagnostics, not hangs.
  */
 import { posix } from 'node:path';
-import type { Attribute, Block, Body, Expr, Range } from '../hcl/ast.js';
+import type { Attribute, Block, Body, Diagnostic, Expr, Range } from '../hcl/ast.js';
 import { parseHcl } from '../hcl/parser.js';
 import type { IacResource } from '../resource.js';
 import { ConversionError, sortedKeys, toNum, typeName } from './convert.js';
@@ -130,19 +130,16 @@ export class ModuleInstance implements Resolver {
     }
   }
 
-  private ctx(scope: Scope | undefined, refs: Set<string> | undefined): EvalContext {
-    return { resolver: this, scope, fn: this.fn, refs };
-  }
-
   private diag(d: Omit<TerraformDiagnostic, 'phase'>): void {
     this.world.diagnostics.push({ ...d, phase: 'evaluate' });
   }
 
+  private readonly onError = (d: Diagnostic): void => {
+    this.world.diagnostics.push({ ...d, phase: 'evaluate' });
+  };
+
   private eval(expr: Expr, scope: Scope | undefined, refs: Set<string> | undefined): Value {
-    const diags: TerraformDiagnostic[] = [];
-    const v = evaluateExpr(expr, this.ctx(scope, refs), diags);
-    for (const d of diags) this.world.diagnostics.push({ ...d, phase: 'evaluate' });
-    return v;
+    return evaluateExpr(expr, { resolver: this, scope, fn: this.fn, refs }, this.onError);
   }
 
   // ---------- variables ----------
@@ -537,10 +534,10 @@ export class ModuleInstance implements Resolver {
     topLevel: boolean,
   ): ObjectValue {
     const out: ObjectValue = {};
+    const refs = new Set<string>();
     for (const a of body.attributes) {
-      if (topLevel && skipAttrs.has(a.name)) continue;
-      if (!topLevel && skipAttrs.size && skipAttrs.has(a.name)) continue;
-      const refs = new Set<string>();
+      if (skipAttrs.has(a.name)) continue;
+      refs.clear();
       out[a.name] = this.eval(a.expr, scope, refs);
       ranges.set(prefix + a.name, a.range);
       if (refs.size) references.set(prefix + a.name, [...refs]);
@@ -844,10 +841,9 @@ export function evaluateConstant(e: Expr, fn: FunctionEnv, diagnostics: Terrafor
       );
     },
   };
-  const diags: TerraformDiagnostic[] = [];
-  const v = evaluateExpr(e, { resolver, scope: undefined, fn, refs: undefined }, diags);
-  for (const d of diags) diagnostics.push({ ...d, phase: 'evaluate' });
-  return v;
+  return evaluateExpr(e, { resolver, scope: undefined, fn, refs: undefined }, (d) =>
+    diagnostics.push({ ...d, phase: 'evaluate' }),
+  );
 }
 
 export { isPrimitiveType };

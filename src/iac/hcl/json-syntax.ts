@@ -577,6 +577,7 @@ class Mapper {
     labelRanges: Range[],
     kind: BodyKind,
     out: Block[],
+    labelStarts: number[] = [],
   ): void {
     if (value.t === 'array') {
       for (const item of value.items)
@@ -607,6 +608,7 @@ class Mapper {
           [...labelRanges, this.range(key)],
           kind,
           out,
+          [...labelStarts, key.start],
         );
       }
       return;
@@ -618,7 +620,10 @@ class Mapper {
       labels,
       labelRanges,
       body: this.body(value, kind),
-      range: this.reader.range(typeKey.start, value.end),
+      range: this.reader.range(
+        labelStarts.length > 0 ? labelStarts[labelStarts.length - 1]! : typeKey.start,
+        value.end,
+      ),
     });
   }
 

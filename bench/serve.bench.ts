@@ -7,8 +7,9 @@
  * Targets: ready < 1 s, idle RSS < 150 MB, authenticated reads >= 50% of the /healthz rate.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -64,10 +65,11 @@ interface DialectFigures {
 async function measure(dialect: TestDialect): Promise<DialectFigures> {
   const database = await createTestDatabase(dialect);
   const port = await freePort();
+  const dataDir = database.dir ?? mkdtempSync(path.join(tmpdir(), 'opsdeck-bench-'));
   const base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    OPSDECK_DATA_DIR: database.dir ?? path.join(root, '.opsdeck-bench'),
+    OPSDECK_DATA_DIR: dataDir,
     OPSDECK_DATABASE_URL: database.url,
     OPSDECK_ADMIN_PASSWORD: ADMIN_PASSWORD,
     OPSDECK_LOG_LEVEL: 'info',
@@ -138,6 +140,7 @@ async function measure(dialect: TestDialect): Promise<DialectFigures> {
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

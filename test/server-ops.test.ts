@@ -105,6 +105,9 @@ describe('operations endpoints', () => {
     expect([...documented].sort()).toEqual([...new Set(expected)].sort());
     expect(doc.paths['/api/users']!['get']!.security).toEqual([{ cookieAuth: [] }, { bearerAuth: [] }]);
     expect(doc.paths['/healthz']!['get']!.security).toBeUndefined();
+    expect(doc.paths['/api/users']!['post']!.responses['409']).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+    });
   });
 
   it('serves the browsable API docs with a CSP that still forbids framing', async () => {
@@ -128,7 +131,7 @@ describe('operations endpoints', () => {
     }
     expect(csp).not.toMatch(/script-src[^;]*unsafe/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['x-frame-options']).toBe('DENY');
   });
 
   it('leaves no password, session or token secret in the log', async () => {

@@ -27,7 +27,12 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         },
       },
     },
-    // Route-level `security` is filled from `config.permission` (see auth/guard.ts).
+    // Shared schemas appear under their $id (`ErrorResponse`) instead of `def-<n>`.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`,
+    },
+    // Route-level `security` is filled from `config.permission` (see app.ts).
   });
 }
 

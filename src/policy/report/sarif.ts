@@ -116,7 +116,6 @@ export function renderSarif(report: ScanReport): string {
             rules: report.rules.map(ruleDescriptor),
           },
         },
-        automationDetails: { id: `opsdeck/scan/${report.target}` },
         invocations: [
           {
             executionSuccessful: true,

@@ -144,7 +144,14 @@ export async function loadTerraform(dir: string, opts: LoadTerraformOptions): Pr
     if (!(await fileCache.fetch(reader))) break;
   }
   const evalMs = (now?.() ?? 0) - evalStart;
-  diagnostics.push(...(world?.diagnostics ?? []));
+  // A module evaluated once per instance reports the same problem once per instance: keep one.
+  const reported = new Set<string>();
+  for (const d of world?.diagnostics ?? []) {
+    const key = `${d.range.file}:${d.range.start.offset}:${d.range.end.offset}:${d.summary}:${d.detail}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    diagnostics.push(d);
+  }
   const seen = new Set<string>();
   const files: SourceFileInfo[] = [];
   for (const m of modules.values()) {

@@ -235,3 +235,11 @@ describe('scan reports', () => {
     expect(capped).toContain('left out to stay within 700 characters');
   });
 });
+
+describe('markdown cells', () => {
+  it('escapes HTML outside code spans and keeps code spans as written', () => {
+    const md = renderMarkdown(report);
+    expect(md).toContain('S3 bucket is not public &lt;&amp;&gt; "quoted"');
+    expect(md).toContain('Set `acl = "private"`.');
+  });
+});

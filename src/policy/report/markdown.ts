@@ -11,11 +11,14 @@ export interface MarkdownOptions {
 
 const ICON: Record<string, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
 
+/** A table cell: HTML-significant characters escaped outside code spans (inside them GitHub shows text as is). */
 function cell(s: string): string {
   return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
+    .split(/(`[^`]*`)/)
+    .map((part, i) =>
+      i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+    )
+    .join('')
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, ' ');
 }

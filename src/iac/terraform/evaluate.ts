@@ -98,7 +98,14 @@ export function evaluateExpr(expr: Expr, ctx: EvalContext, onError: (d: Diagnost
       onError({ severity: 'error', summary: e.summary, detail: e.detail, range: e.range });
       return new Unknown(`invalid expression: ${e.summary}`);
     }
-    throw e;
+    // A defect or a resource limit (deep recursion) must not abort the whole scan.
+    onError({
+      severity: 'error',
+      summary: 'Internal error in evaluation',
+      detail: `opsdeck could not evaluate this expression (${e instanceof Error ? e.message : String(e)}); its value is treated as unknown.`,
+      range: expr.range,
+    });
+    return new Unknown('internal error in evaluation');
   }
 }
 

@@ -305,3 +305,18 @@ describe('function errors', () => {
     expect(diagnostics[0]?.range.start.column).toBe(5);
   });
 });
+
+describe('malformed arguments', () => {
+  it.each([
+    'cidrhost("zz::1/64", 1)',
+    'cidrsubnet("10.0.0.0/99", 1, 1)',
+    'jsondecode("{")',
+    'base64decode("%%%")',
+    'regex("(", "x")',
+  ])('%s is a diagnostic, not a crash', (src) => {
+    const { value, diagnostics } = evaluateExpression(src);
+    expect(isUnknown(value)).toBe(true);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]?.summary).not.toMatch(/internal/i);
+  });
+});

@@ -64,6 +64,14 @@ export function callFunction(name: string, args: Value[], range: Range, env: Fun
         range,
       );
     }
+    if (e instanceof Error && 'summary' in e && 'range' in e) throw e;
+    if (e instanceof SyntaxError || e instanceof RangeError || e instanceof TypeError) {
+      throw new FunctionCallError(
+        'Error in function call',
+        `Call to function "${name}" failed: ${e.message}.`,
+        range,
+      );
+    }
     if (e instanceof ConversionError) {
       throw new FunctionCallError(
         'Invalid function argument',

@@ -284,3 +284,40 @@ describe('opsdeck scan of a directory without Terraform', () => {
     expect(r.stderr).toContain('warning: no Terraform files');
   });
 });
+
+describe('opsdeck scan with .opsdeck.yaml', () => {
+  it('applies exclude globs, rule selection, severity overrides and the tag policy', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'opsdeck-scan-config-'));
+    try {
+      const volume = (name: string) =>
+        `resource "aws_ebs_volume" "${name}" {\n  availability_zone = "eu-west-1a"\n  tags = { Owner = "a" }\n}\n`;
+      await cp(path.join(fixtures, 'clean'), path.join(dir, 'legacy'), { recursive: true });
+      await writeFile(path.join(dir, 'legacy/main.tf'), volume('old'));
+      await writeFile(path.join(dir, 'main.tf'), volume('new'));
+      await writeFile(
+        path.join(dir, '.opsdeck.yaml'),
+        [
+          'exclude: ["legacy/**"]',
+          'rules:',
+          '  enable: [OPS-AWS-EC2-001, tagging]',
+          '  severity: { OPS-AWS-EC2-001: critical }',
+          'tag_policy:',
+          '  required: [Owner, Team]',
+          '  case_sensitive: true',
+        ].join('\n'),
+      );
+      const r = await run(['scan', '.', '--format', 'json'], dir);
+      const report = JSON.parse(r.stdout) as {
+        findings: Array<JsonFinding & { severity: string; message: string }>;
+      };
+      expect(report.findings.map((f) => [f.ruleId, f.address, f.severity])).toEqual([
+        ['OPS-AWS-EC2-001', 'aws_ebs_volume.new', 'critical'],
+        ['OPS-AWS-TAG-001', 'aws_ebs_volume.new', 'low'],
+      ]);
+      expect(report.findings[1]?.message).toContain('Team');
+      expect(r.code).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

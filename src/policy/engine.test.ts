@@ -264,6 +264,18 @@ describe('runEngine', () => {
       expect(run(c).findings[0]?.status).toBe('open');
     });
 
+    it('warns about a suppression naming a rule id that does not exist', () => {
+      const r = run([comment(2, ' opsdeck:ignore OPS-TEST-S3-001,OPS-TEST-S3-999')]);
+      expect(r.findings[0]?.status).toBe('suppressed');
+      expect(r.warnings).toEqual([
+        expect.objectContaining({
+          kind: 'malformed-suppression',
+          line: 2,
+          message: 'suppression names unknown rule id "OPS-TEST-S3-999"',
+        }),
+      ]);
+    });
+
     it('reports an expired suppression as a warning and keeps the finding open with a note', () => {
       const r = run([comment(2, ' opsdeck:ignore OPS-TEST-S3-001 reason="temp" until=2026-01-31')]);
       expect(r.findings[0]).toMatchObject({

@@ -222,6 +222,23 @@ export function runEngine(resources: readonly IacResource[], opts: EngineOptions
     commentLines.set(f.path, lines);
   }
   const warnings: EngineWarning[] = parsed.warnings.map((w) => ({ kind: 'malformed-suppression', ...w }));
+  // A typo in a rule id would silently suppress nothing: say so.
+  const knownIds = new Set(opts.rules.map((r) => r.meta.id.toLowerCase()));
+  for (const list of parsed.byFile.values()) {
+    for (const s of list) {
+      if (s.kind !== 'opsdeck') continue;
+      for (const id of s.ids) {
+        if (knownIds.has(id.toLowerCase())) continue;
+        warnings.push({
+          kind: 'malformed-suppression',
+          file: s.file,
+          line: s.line,
+          column: 1,
+          message: `suppression names unknown rule id "${id}"`,
+        });
+      }
+    }
+  }
   const expiredWarned = new Set<string>();
   const stats: EngineResult['stats'] = {
     rules: rules.length,

@@ -61,7 +61,6 @@ export async function loadTerraform(dir: string, opts: LoadTerraformOptions): Pr
   const { reader } = opts;
   const now = opts.now;
   const cache = opts.cache ?? new LoadCache();
-  const t0 = now?.() ?? 0;
   const parse0 = cache.parseMs;
   const rootDir = posix.resolve(dir);
   const diagnostics: TerraformDiagnostic[] = [];
@@ -136,14 +135,15 @@ export async function loadTerraform(dir: string, opts: LoadTerraformOptions): Pr
   const inputs = await rootInputs(root, rootDir, opts, fnEnv, diagnostics);
 
   let world: World | undefined;
-  const evalStart = now?.() ?? 0;
+  let evalMs = 0;
   for (let round = 0; round < MAX_FILE_ROUNDS; round++) {
+    const start = now?.() ?? 0;
     world = { modules, callTargets, rootDir, fn: fnBase, resources: [], diagnostics: [] };
     const inst = new ModuleInstance(world, root, [], [], inputs, new Map(), new Map(), undefined);
     inst.evaluateAll();
+    evalMs += (now?.() ?? 0) - start;
     if (!(await fileCache.fetch(reader))) break;
   }
-  const evalMs = (now?.() ?? 0) - evalStart;
   // A module evaluated once per instance reports the same problem once per instance: keep one.
   const reported = new Set<string>();
   for (const d of world?.diagnostics ?? []) {
@@ -162,7 +162,6 @@ export async function loadTerraform(dir: string, opts: LoadTerraformOptions): Pr
     }
   }
   const parseMs = cache.parseMs - parse0;
-  void t0;
   return {
     resources: world?.resources ?? [],
     files,

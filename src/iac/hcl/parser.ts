@@ -23,7 +23,11 @@ import type {
   TemplateExpr,
   TemplatePart,
 } from './ast.js';
-import {
+import * as lexer from './lexer.js';
+
+// Token types as module-local constants: hot loops then read plain bindings, never a module
+// namespace property (which some loaders compile to a getter call per access).
+const {
   scan,
   tokenName,
   TK_AND,
@@ -71,7 +75,7 @@ import {
   TK_SEQ_END_STRIP,
   TK_SLASH,
   TK_STAR,
-} from './lexer.js';
+} = lexer;
 
 /** Expressions and blocks nested deeper than this are reported instead of parsed (stack safety). */
 export const MAX_NESTING_DEPTH = 500;
@@ -676,12 +680,17 @@ class Parser {
     attributes: Attribute[],
     blocks: Block[],
   ): Block {
-    this.report(
-      'Unclosed configuration block',
-      'There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.',
-      this.starts[openIdx]!,
-      this.ends[openIdx]!,
-    );
+    // An error already reported inside the block (an unterminated string or heredoc, a broken
+    // expression whose recovery ran to the end) is the likely cause: do not pile on.
+    const open = this.starts[openIdx]!;
+    if (!this.diagnostics.some((d) => d.range.start.offset > open)) {
+      this.report(
+        'Unclosed configuration block',
+        'There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.',
+        open,
+        this.ends[openIdx]!,
+      );
+    }
     const blockColumn = this.pos(this.starts[typeIdx]!).column;
     let cut = Infinity;
     for (const a of attributes) {

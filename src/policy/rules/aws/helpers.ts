@@ -122,7 +122,8 @@ export interface Principal {
 /** One statement of a policy document, normalised from JSON or from `aws_iam_policy_document`. */
 export interface Statement {
   sid?: string;
-  effect: 'Allow' | 'Deny';
+  /** 'unknown' when the effect is known only after apply: such a statement never decides a violation. */
+  effect: 'Allow' | 'Deny' | 'unknown';
   actions?: string[];
   notActions?: string[];
   resources?: string[];
@@ -234,7 +235,7 @@ export function statementsFromDocument(doc: IacResource): Statement[] | 'unknown
     if (!isObjectValue(s)) continue;
     const effect = s['effect'];
     const st: Statement = {
-      effect: typeof effect === 'string' && effect === 'Deny' ? 'Deny' : 'Allow',
+      effect: isUnknown(effect) ? 'unknown' : effect === 'Deny' ? 'Deny' : 'Allow',
       partial: isUnknown(effect),
     };
     if (typeof s['sid'] === 'string') st.sid = s['sid'];

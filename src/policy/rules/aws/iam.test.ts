@@ -86,6 +86,26 @@ resource "aws_iam_policy" "p" {
     expect: { 'aws_iam_policy.p': 'unknown' },
   },
   {
+    rule: 'OPS-AWS-IAM-001',
+    name: 'an admin statement whose effect comes from a data source is unknown',
+    files: {
+      'main.tf': `
+data "aws_ssm_parameter" "effect" { name = "effect" }
+data "aws_iam_policy_document" "d" {
+  statement {
+    effect    = data.aws_ssm_parameter.effect.value
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = data.aws_iam_policy_document.d.json
+}`,
+    },
+    expect: { 'aws_iam_policy.p': 'unknown' },
+  },
+  {
     rule: 'OPS-AWS-IAM-002',
     name: 'PassRole on any role versus on one role ARN',
     files: {

@@ -48,6 +48,7 @@ function judge(
   const hits: string[] = [];
   let partial = false;
   read.statements.forEach((st, i) => {
+    if (st.effect === 'unknown') partial = true;
     if (st.effect !== 'Allow') return;
     if (bad(st)) hits.push(stmtName(st, i));
     else if (st.partial) partial = true;
@@ -206,7 +207,6 @@ const accessKey = defineRule(
 function pwd(
   id: string,
   title: string,
-  attr: string,
   remediation: string,
   checkov: string,
   trivy: [string, string],
@@ -224,10 +224,7 @@ function pwd(
       checkov: [checkov],
       trivy: [trivy],
     }),
-    (r) => {
-      void attr;
-      return ok(r);
-    },
+    ok,
   );
 }
 
@@ -238,7 +235,6 @@ function requireFlag(attr: string, what: string): (r: IacResource) => CheckResul
 const minLength = pwd(
   'OPS-AWS-IAM-008',
   'IAM password policy allows passwords shorter than 14 characters',
-  'minimum_password_length',
   'Set `minimum_password_length = 14` or more (the default is 6).',
   'CKV_AWS_10',
   ['AVD-AWS-0063', 'aws-iam-set-minimum-password-length'],
@@ -256,7 +252,6 @@ const minLength = pwd(
 const reuse = pwd(
   'OPS-AWS-IAM-009',
   'IAM password policy does not prevent password reuse',
-  'password_reuse_prevention',
   'Set `password_reuse_prevention = 24`.',
   'CKV_AWS_13',
   ['AVD-AWS-0056', 'aws-iam-no-password-reuse'],
@@ -276,7 +271,6 @@ const reuse = pwd(
 const symbols = pwd(
   'OPS-AWS-IAM-010',
   'IAM password policy does not require symbols',
-  'require_symbols',
   'Set `require_symbols = true`.',
   'CKV_AWS_14',
   ['AVD-AWS-0060', 'aws-iam-require-symbols-in-passwords'],
@@ -286,7 +280,6 @@ const symbols = pwd(
 const numbers = pwd(
   'OPS-AWS-IAM-011',
   'IAM password policy does not require numbers',
-  'require_numbers',
   'Set `require_numbers = true`.',
   'CKV_AWS_12',
   ['AVD-AWS-0059', 'aws-iam-require-numbers-in-passwords'],
@@ -296,7 +289,6 @@ const numbers = pwd(
 const upper = pwd(
   'OPS-AWS-IAM-012',
   'IAM password policy does not require uppercase letters',
-  'require_uppercase_characters',
   'Set `require_uppercase_characters = true`.',
   'CKV_AWS_15',
   ['AVD-AWS-0061', 'aws-iam-require-uppercase-in-passwords'],
@@ -306,7 +298,6 @@ const upper = pwd(
 const lower = pwd(
   'OPS-AWS-IAM-013',
   'IAM password policy does not require lowercase letters',
-  'require_lowercase_characters',
   'Set `require_lowercase_characters = true`.',
   'CKV_AWS_11',
   ['AVD-AWS-0058', 'aws-iam-require-lowercase-in-passwords'],
@@ -316,7 +307,6 @@ const lower = pwd(
 const maxAge = pwd(
   'OPS-AWS-IAM-014',
   'IAM password policy does not expire passwords within 90 days',
-  'max_password_age',
   'Set `max_password_age` between 1 and 90.',
   'CKV_AWS_9',
   ['AVD-AWS-0062', 'aws-iam-set-max-password-age'],

@@ -228,8 +228,8 @@ export function publicPolicyResult(read: PolicyRead, path: string, what: string)
   const bad: string[] = [];
   let partial = false;
   read.statements.forEach((st, i) => {
-    if (st.effect !== 'Allow') return;
     if (st.partial) partial = true;
+    if (st.effect !== 'Allow') return;
     if (isPublicPrincipal(st) && !hasNarrowingCondition(st)) bad.push(stmtName(st, i));
   });
   if (bad.length > 0) {

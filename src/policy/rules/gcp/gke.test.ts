@@ -118,17 +118,29 @@ resource "google_container_cluster" "node_sa" {}`,
   },
   {
     id: 'OPS-GCP-GKE-006',
-    about: 'logging and monitoring defaulted, and logging turned off',
+    about: 'logging and monitoring defaulted, logging turned off, and logging_config components empty or set',
     files: {
       'main.tf': `
 resource "google_container_cluster" "defaulted" {}
 resource "google_container_cluster" "dark" {
   logging_service = "none"
+}
+resource "google_container_cluster" "components_off" {
+  logging_config {
+    enable_components = []
+  }
+}
+resource "google_container_cluster" "components_on" {
+  logging_config {
+    enable_components = ["SYSTEM_COMPONENTS", "WORKLOADS"]
+  }
 }`,
     },
     expected: {
       'google_container_cluster.defaulted': 'pass',
       'google_container_cluster.dark': 'fail:logging_service',
+      'google_container_cluster.components_off': 'fail:logging_config.0.enable_components',
+      'google_container_cluster.components_on': 'pass',
     },
   },
   {

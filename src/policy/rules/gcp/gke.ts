@@ -147,7 +147,7 @@ export const gkeRules = [
       family: 'logging',
       resourceTypes: [CLUSTER],
       remediation:
-        'Remove `logging_service = "none"` / `monitoring_service = "none"` (defaults are `logging.googleapis.com/kubernetes` and `monitoring.googleapis.com/kubernetes`).',
+        'Remove `logging_service = "none"` / `monitoring_service = "none"` (defaults are `logging.googleapis.com/kubernetes` and `monitoring.googleapis.com/kubernetes`) and never set `logging_config { enable_components = [] }`; keep at least `["SYSTEM_COMPONENTS", "WORKLOADS"]`.',
       references: [CLUSTER_DOC, 'https://cloud.google.com/kubernetes-engine/docs/concepts/about-logs'],
       peers: {
         checkov: ['CKV_GCP_1', 'CKV_GCP_8'],
@@ -161,6 +161,12 @@ export const gkeRules = [
         const v = textAt(r, attr);
         findings.add(isUnknown(v) ? 'unknown' : v === 'none', `${attr} is "none"`, attr);
       }
+      const components = get(r, 'logging_config.enable_components');
+      findings.add(
+        isUnknown(components) ? 'unknown' : Array.isArray(components) && components.length === 0,
+        'logging_config.enable_components is empty: no cluster logs are collected',
+        'logging_config.0.enable_components',
+      );
       return findings.result();
     },
   ),

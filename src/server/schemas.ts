@@ -1,5 +1,13 @@
 import { Type, type Static } from 'typebox';
-import { PermissionSchema, RoleSchema } from '../governance/permissions.js';
+import { PERMISSIONS, ROLES, type Permission, type Role } from '../governance/permissions.js';
+
+/*
+ * Response schemas state roles and permissions as a string `enum` (from the same const arrays):
+ * fast-json-stringify serialises an enum as a plain string, whereas a union of literals makes it
+ * run an Ajv check per branch for every value written. Request bodies keep the typebox unions.
+ */
+const RoleOut = Type.Unsafe<Role>({ type: 'string', enum: [...ROLES] });
+const PermissionOut = Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] });
 
 /** `{ error: { code, message, details } }`: the body of every error response. */
 export const ErrorResponse = Type.Object(
@@ -24,21 +32,22 @@ export const errorResponses = {
 } as const;
 
 const IsoTime = Type.String({ format: 'date-time' });
-const NullableIsoTime = Type.Union([IsoTime, Type.Null()]);
+/** `type: [string, null]` rather than anyOf, for the same serialisation reason as above. */
+const NullableIsoTime = Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'date-time' });
 
 /** The caller as the dashboard sees it. */
 export const SessionUser = Type.Object({
   id: Type.String(),
   username: Type.String(),
-  role: RoleSchema,
-  permissions: Type.Array(PermissionSchema),
+  role: RoleOut,
+  permissions: Type.Array(PermissionOut),
 });
 export type SessionUser = Static<typeof SessionUser>;
 
 export const UserView = Type.Object({
   id: Type.String(),
   username: Type.String(),
-  role: RoleSchema,
+  role: RoleOut,
   disabled: Type.Boolean(),
   createdAt: IsoTime,
   lastLoginAt: NullableIsoTime,
@@ -49,7 +58,7 @@ export const TokenView = Type.Object({
   id: Type.String(),
   name: Type.String(),
   prefix: Type.String({ description: 'First characters of the secret, to recognise it' }),
-  scopes: Type.Array(PermissionSchema),
+  scopes: Type.Array(PermissionOut),
   userId: Type.String(),
   username: Type.String(),
   createdAt: IsoTime,

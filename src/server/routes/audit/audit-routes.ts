@@ -25,7 +25,7 @@ export const auditRoutes: FastifyPluginCallbackTypebox = (app, _options, done) =
         response: {
           200: Type.Object({
             entries: Type.Array(AuditEntryView),
-            nextBefore: Type.Union([Type.Integer(), Type.Null()]),
+            nextBefore: Type.Unsafe<number | null>({ type: ['integer', 'null'] }),
           }),
           ...errorResponses,
         },

@@ -5,7 +5,7 @@ import { OpsdeckError } from '../../../core/errors.js';
 const Liveness = Type.Object({ status: Type.Literal('ok') });
 const Readiness = Type.Object({
   status: Type.Literal('ready'),
-  database: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
+  database: Type.Unsafe<'sqlite' | 'postgres'>({ type: 'string', enum: ['sqlite', 'postgres'] }),
   migrations: Type.Object({ applied: Type.Integer(), pending: Type.Integer() }),
 });
 

@@ -66,7 +66,11 @@ function parsePairs(text: string): { pairs: Map<string, string>; error?: string 
   return { pairs };
 }
 
+const MENTIONS_SCANNER = /opsdeck|checkov|tfsec|trivy/i;
+
 function parseOne(c: Comment, warnings: SuppressionWarning[]): Suppression | undefined {
+  // Most comments are prose: skip them before any further parsing.
+  if (!MENTIONS_SCANNER.test(c.text)) return undefined;
   const text = c.text.trim();
   const file = c.range.file;
   const line = c.range.start.line;

@@ -80,6 +80,22 @@ describe('opsdeck scan', () => {
     expect(r.code).toBe(0);
   });
 
+  it('reads --var-file relative to the current directory', async () => {
+    const r = await run([
+      'scan',
+      'insecure',
+      '--rule',
+      'OPS-AWS-EC2-001',
+      '--var-file',
+      'insecure.tfvars',
+      '--format',
+      'json',
+    ]);
+    const report = JSON.parse(r.stdout) as { findings: JsonFinding[] };
+    expect(report.findings.filter((f) => f.status === 'open')).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
   it('exits 0 with --soft-fail despite open findings', async () => {
     expect((await run(['scan', 'insecure', '--rule', 'OPS-AWS-EC2-001', '--soft-fail'])).code).toBe(0);
   });

@@ -212,7 +212,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       const result = await loadTerraform(root, {
         reader: nodeSourceReader,
         vars: opts.vars,
-        varFiles: opts.varFiles,
+        varFiles: opts.varFiles.map((f) => path.resolve(opts.cwd, f)),
         env: opts.env,
         now: () => performance.now(),
         cache,

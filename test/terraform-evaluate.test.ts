@@ -447,6 +447,16 @@ resource "aws_s3_bucket_versioning" "v" {
     expect(byAddress(r, 'module.bucket.aws_s3_bucket.this').references.get('kms')).toEqual(['aws_kms_key.k']);
   });
 
+  it('flags the resources of a module whose count is unknown', async () => {
+    const r = await evaluateSnippet({
+      'main.tf': 'variable "n" {}\nmodule "m" {\n  source = "./m"\n  count  = var.n\n}\n',
+      'm/main.tf': 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n',
+    });
+    const q = byAddress(r, 'module.m.aws_sqs_queue.q');
+    expect(q.unknownExpansion).toBe(true);
+    expect(q.attributes['name']).toBe('q');
+  });
+
   it('reports module recursion instead of looping', async () => {
     const r = await evaluateSnippet({
       'main.tf': 'module "a" {\n  source = "./a"\n}\n',

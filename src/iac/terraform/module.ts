@@ -92,6 +92,8 @@ export class ModuleInstance implements Resolver {
   private readonly prefix: string;
   private readonly pathModule: string;
   private outputsCache: Map<string, Traced> | undefined;
+  /** Set when this instance stands for a module call whose count/for_each is unknown. */
+  unknownExpansion = false;
 
   constructor(
     private readonly world: World,
@@ -488,7 +490,7 @@ export class ModuleInstance implements Resolver {
         source: 'hcl',
       };
       if (providerConfig) r.providerConfig = providerConfig;
-      if (unknownExpansion) r.unknownExpansion = true;
+      if (unknownExpansion || this.unknownExpansion) r.unknownExpansion = true;
       this.world.resources.push(r);
       return attributes;
     };
@@ -677,7 +679,11 @@ export class ModuleInstance implements Resolver {
       }
     }
     const exp = this.expansion(block, undefined, undefined);
-    const run = (segment: string, scope: Scope | undefined): Map<string, Traced> => {
+    const run = (
+      segment: string,
+      scope: Scope | undefined,
+      unknownExpansion = false,
+    ): Map<string, Traced> => {
       const inputs = new Map<string, Traced>();
       for (const a of block.body.attributes) {
         if (MODULE_META.has(a.name)) continue;
@@ -694,6 +700,7 @@ export class ModuleInstance implements Resolver {
         providerMap,
         block.range,
       );
+      inst.unknownExpansion = this.unknownExpansion || unknownExpansion;
       inst.evaluateAll();
       return inst.outputs();
     };
@@ -728,6 +735,7 @@ export class ModuleInstance implements Resolver {
         const outs = run(
           `module.${name}`,
           scopeOf(exp.meta === 'count' ? { count: { index: u } } : { each: { key: u, value: u } }),
+          true,
         );
         return { value: u, outputs: [outs] };
       }

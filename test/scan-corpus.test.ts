@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 
@@ -33,6 +34,7 @@ describe.skipIf(!have)('scanning the 1,051-file Terraform corpus', () => {
   let report: Report;
   let code: number;
   let stderr: string;
+  let raw: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'opsdeck-corpus-'));
@@ -46,7 +48,8 @@ describe.skipIf(!have)('scanning the 1,051-file Terraform corpus', () => {
       env: {},
     });
     stderr = err.text;
-    report = JSON.parse(out.text) as Report;
+    raw = out.text;
+    report = JSON.parse(raw) as Report;
   }, 300_000);
 
   afterAll(async () => {
@@ -84,6 +87,14 @@ describe.skipIf(!have)('scanning the 1,051-file Terraform corpus', () => {
       (x) => x.ruleId === 'OPS-AWS-RDS-002' && x.address === 'aws_db_instance.default',
     );
     expect(f?.startLine).toBe(22);
+  });
+
+  it('produces JSON that validates against docs/scan-report.schema.json', () => {
+    const schema = JSON.parse(
+      readFileSync(path.join(root, 'docs/scan-report.schema.json'), 'utf8'),
+    ) as object;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    expect(validate(JSON.parse(raw)) ? [] : validate.errors?.slice(0, 5)).toEqual([]);
   });
 
   it('prints the --stats line', () => {

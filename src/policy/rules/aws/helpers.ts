@@ -5,8 +5,8 @@
  */
 import type { IacResource } from '../../../iac/resource.js';
 import { isObjectValue, isUnknown, type ObjectValue, type Value } from '../../../iac/terraform/value.js';
-import type { ControlFamily, RuleContext, RuleMeta, Severity } from '../../rule.js';
-import { blocks, get, strings } from '../../rule-kit.js';
+import type { CheckResult, ControlFamily, RuleContext, RuleMeta, Severity } from '../../rule.js';
+import { blocks, fail, get, PASS, SKIP, strings, unknownResult } from '../../rule-kit.js';
 
 const REGISTRY = 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs';
 
@@ -390,6 +390,29 @@ export function hasNarrowingCondition(st: Statement): boolean {
 /** Describes a statement for messages: `statement "Admin"` or `statement 2`. */
 export function stmtName(st: Statement, i: number): string {
   return st.sid ? `statement "${st.sid}"` : `statement ${i + 1}`;
+}
+
+/** Public, unconditioned Allow statements of a policy read, as a check result. */
+export function publicPolicyResult(read: PolicyRead, path: string, what: string): CheckResult {
+  if (read.kind === 'absent') return SKIP;
+  if (read.kind === 'unknown') return unknownResult(read.reason);
+  if (read.kind === 'invalid') return SKIP;
+  const bad: string[] = [];
+  let partial = false;
+  read.statements.forEach((st, i) => {
+    if (st.partial) partial = true;
+    if (st.effect !== 'Allow') return;
+    if (isPublicPrincipal(st) && !hasNarrowingCondition(st)) bad.push(stmtName(st, i));
+  });
+  if (bad.length > 0) {
+    const src = read.source === path ? '' : ` (from ${read.source})`;
+    return fail(
+      `${what} allows Principal "*" without a narrowing condition in ${bad.join(', ')}${src}`,
+      path,
+    );
+  }
+  if (partial) return unknownResult('parts of the policy are known only after apply');
+  return PASS;
 }
 
 /** The attributes that hold identity policies, per resource type. */

@@ -106,6 +106,39 @@ resource "aws_iam_policy" "p" {
     expect: { 'aws_iam_policy.p': 'unknown' },
   },
   {
+    rule: 'OPS-AWS-IAM-001',
+    name: 'a policy document inside a local module, its actions given as module input, once per count',
+    files: {
+      'main.tf': `
+module "admin" {
+  source  = "./modules/policy"
+  count   = 2
+  actions = ["*"]
+}
+module "reader" {
+  source  = "./modules/policy"
+  actions = ["s3:GetObject"]
+}`,
+      'modules/policy/main.tf': `
+variable "actions" { type = list(string) }
+data "aws_iam_policy_document" "this" {
+  statement {
+    actions   = var.actions
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "this" {
+  name   = "p"
+  policy = data.aws_iam_policy_document.this.json
+}`,
+    },
+    expect: {
+      'module.admin[0].aws_iam_policy.this': 'fail:policy',
+      'module.admin[1].aws_iam_policy.this': 'fail:policy',
+      'module.reader.aws_iam_policy.this': 'pass',
+    },
+  },
+  {
     rule: 'OPS-AWS-IAM-002',
     name: 'PassRole on any role versus on one role ARN',
     files: {

@@ -13,16 +13,7 @@ import {
   truthy,
   unknownResult,
 } from '../../rule-kit.js';
-import {
-  attached,
-  awsMeta,
-  hasNarrowingCondition,
-  isPublicPrincipal,
-  readPolicy,
-  stmtName,
-  str,
-  type PolicyRead,
-} from './helpers.js';
+import { attached, awsMeta, publicPolicyResult, readPolicy, str, type PolicyRead } from './helpers.js';
 
 /** Split (provider v4+) configuration resources of `type` whose `bucket` points at this bucket. */
 function split(bucket: IacResource, ctx: RuleContext, type: string): readonly IacResource[] {
@@ -219,29 +210,6 @@ const publicAcl = defineRule(
     return results.length === 0 ? PASS : all(...results);
   },
 );
-
-/** Public, unconditioned Allow statements of a policy read, as a check result. */
-export function publicPolicyResult(read: PolicyRead, path: string, what: string): CheckResult {
-  if (read.kind === 'absent') return SKIP;
-  if (read.kind === 'unknown') return unknownResult(read.reason);
-  if (read.kind === 'invalid') return SKIP;
-  const bad: string[] = [];
-  let partial = false;
-  read.statements.forEach((st, i) => {
-    if (st.partial) partial = true;
-    if (st.effect !== 'Allow') return;
-    if (isPublicPrincipal(st) && !hasNarrowingCondition(st)) bad.push(stmtName(st, i));
-  });
-  if (bad.length > 0) {
-    const src = read.source === path ? '' : ` (from ${read.source})`;
-    return fail(
-      `${what} allows Principal "*" without a narrowing condition in ${bad.join(', ')}${src}`,
-      path,
-    );
-  }
-  if (partial) return unknownResult('parts of the policy are known only after apply');
-  return PASS;
-}
 
 const publicPolicy = defineRule(
   awsMeta({

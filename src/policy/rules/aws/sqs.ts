@@ -1,7 +1,6 @@
 import type { Rule } from '../../rule.js';
 import { defineRule, fail, get, PASS, truthy, unknownResult } from '../../rule-kit.js';
-import { awsMeta, readPolicy, isConfigured } from './helpers.js';
-import { publicPolicyResult } from './s3.js';
+import { awsMeta, publicPolicyResult, readPolicy, isConfigured } from './helpers.js';
 
 const encryption = defineRule(
   awsMeta({

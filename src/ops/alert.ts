@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto';
+import type { ErrorCode } from '../core/errors.js';
+import { err, ok } from '../core/result.js';
+import type { Result } from '../core/result.js';
+
+/** Every alert source opsdeck normalizes (one module per format under ./sources). */
+export const ALERT_SOURCES = [
+  'alertmanager',
+  'grafana',
+  'cloudwatch',
+  'azure-monitor',
+  'gcp-monitoring',
+  'pagerduty',
+] as const;
+export type AlertSource = (typeof ALERT_SOURCES)[number];
+
+/** Normalized severities, most to least urgent. */
+export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type AlertStatus = 'firing' | 'resolved';
+
+/**
+ * One alert as every source reports it after normalization. Instants are ISO 8601 strings in UTC
+ * (`Date#toISOString()`), so the value round-trips through JSON and a database unchanged.
+ */
+export interface Alert {
+  source: AlertSource;
+  /** The source's own identity of the alert (Alertmanager fingerprint, Azure alertId, ...). */
+  fingerprint: string;
+  /** `<source>:<fingerprint>`: the key opsdeck deduplicates on. */
+  dedupKey: string;
+  status: AlertStatus;
+  severity: Severity;
+  summary: string;
+  /** Always holds `alertname` (the rule / alarm / policy name) when the source has one. */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt?: string;
+  /** The source's own grouping (Alertmanager/Grafana `groupKey`), when it has one. */
+  groupKey?: string;
+  generatorUrl?: string;
+  /** The source's JSON for this alert, unchanged. */
+  raw: unknown;
+}
+
+/** What a control message (not an alert) asks the ingestion adapter to do. */
+export type SourceControl =
+  | { type: 'sns-subscription-confirmation'; topicArn: string; subscribeUrl: string; token: string }
+  | { type: 'sns-unsubscribe-confirmation'; topicArn: string; subscribeUrl: string; token: string };
+
+/** The result of normalizing one request body. */
+export interface NormalizedBatch {
+  source: AlertSource;
+  alerts: Alert[];
+  /** Dedup keys the source acknowledged (PagerDuty `event_action: acknowledge`). */
+  acknowledgements: string[];
+  /** Alertmanager `truncatedAlerts`: alerts the sender left out of this batch. */
+  truncatedAlerts: number;
+  control?: SourceControl;
+}
+
+/** Why a body was rejected: where (a JSON pointer into the body) and what is wrong. */
+export interface IngestError {
+  code: ErrorCode;
+  source: AlertSource;
+  /** JSON pointer, e.g. `/alerts/0/labels`; `` (empty) is the body itself. */
+  path: string;
+  message: string;
+  /** Every problem found (the first one is `path` / `message`). */
+  problems: { path: string; message: string }[];
+}
+
+export type NormalizeResult = Result<NormalizedBatch, IngestError>;
+
+/** A normalizer: body (already JSON-parsed, or the raw text for text/plain sources) to alerts. */
+export type Normalizer = (
+  body: unknown,
+  headers?: Readonly<Record<string, string | undefined>>,
+) => NormalizeResult;
+
+export function ingestError(source: AlertSource, problems: { path: string; message: string }[]): IngestError {
+  const first = problems[0] ?? { path: '', message: 'invalid payload' };
+  return {
+    code: 'OPSDECK_E_VALIDATION',
+    source,
+    path: first.path,
+    message: `${first.path || '/'}: ${first.message}`,
+    problems,
+  };
+}
+
+/** Collects problems while reading an untrusted JSON value; each read names its JSON pointer. */
+export class PayloadReader {
+  readonly problems: { path: string; message: string }[] = [];
+
+  fail(path: string, message: string): undefined {
+    this.problems.push({ path, message });
+    return undefined;
+  }
+
+  object(v: unknown, path: string): Record<string, unknown> | undefined {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    return this.fail(path, 'must be an object');
+  }
+
+  array(v: unknown, path: string): unknown[] | undefined {
+    if (Array.isArray(v)) return v as unknown[];
+    return this.fail(path, 'must be an array');
+  }
+
+  string(v: unknown, path: string, opts: { nonEmpty?: boolean } = {}): string | undefined {
+    if (typeof v !== 'string') return this.fail(path, v === undefined ? 'is required' : 'must be a string');
+    if (opts.nonEmpty === true && v.trim() === '') return this.fail(path, 'must not be empty');
+    return v;
+  }
+
+  optionalString(v: unknown, path: string): string | undefined {
+    if (v === undefined || v === null) return undefined;
+    return this.string(v, path);
+  }
+
+  oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[]): T | undefined {
+    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    return this.fail(path, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  }
+
+  /** A map of string values (labels, annotations). Absent -> {}. */
+  stringMap(v: unknown, path: string): Record<string, string> {
+    if (v === undefined || v === null) return {};
+    const o = this.object(v, path);
+    if (!o) return {};
+    const out: Record<string, string> = {};
+    for (const [k, val] of Object.entries(o)) {
+      if (typeof val === 'string') out[k] = val;
+      else this.fail(`${path}/${escapePointer(k)}`, 'must be a string');
+    }
+    return out;
+  }
+
+  /** An RFC 3339 timestamp, returned as `toISOString()`. */
+  time(v: unknown, path: string): string | undefined {
+    const s = this.string(v, path);
+    if (s === undefined) return undefined;
+    const iso = parseTime(s);
+    if (iso === undefined) return this.fail(path, 'must be an RFC 3339 timestamp');
+    return iso;
+  }
+
+  /** Seconds since the epoch, returned as `toISOString()`. */
+  epochSeconds(v: unknown, path: string): string | undefined {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      return this.fail(path, 'must be a number of seconds since the epoch');
+    return new Date(v * 1000).toISOString();
+  }
+
+  get ok(): boolean {
+    return this.problems.length === 0;
+  }
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
+
+/** Parses an RFC 3339 timestamp (any number of fraction digits) to ISO; undefined when invalid. */
+export function parseTime(s: string): string | undefined {
+  if (!RFC3339.test(s)) return undefined;
+  // Keep milliseconds: Date.parse accepts nanosecond fractions only on some engines.
+  const trimmed = s.replace(/(\.\d{3})\d+/, '$1');
+  const t = Date.parse(trimmed);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+export function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Maps a free-form severity word (labels, vendor fields) to a normalized severity. */
+export function severityFromWord(word: string | undefined, fallback: Severity): Severity {
+  if (word === undefined) return fallback;
+  switch (word.trim().toLowerCase()) {
+    case 'critical':
+    case 'crit':
+    case 'page':
+    case 'p1':
+    case 'sev0':
+    case 'sev1':
+    case 'fatal':
+    case 'emergency':
+      return 'critical';
+    case 'error':
+    case 'err':
+    case 'high':
+    case 'major':
+    case 'p2':
+    case 'sev2':
+      return 'error';
+    case 'warning':
+    case 'warn':
+    case 'medium':
+    case 'minor':
+    case 'p3':
+    case 'sev3':
+      return 'warning';
+    case 'info':
+    case 'informational':
+    case 'low':
+    case 'none':
+    case 'p4':
+    case 'p5':
+    case 'sev4':
+      return 'info';
+    default:
+      return fallback;
+  }
+}
+
+/** Stable fingerprint of a label set (sorted `name=value` pairs, SHA-256, 16 hex chars). */
+export function labelsFingerprint(labels: Readonly<Record<string, string>>): string {
+  const canonical = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}\u0000${labels[k] ?? ''}`)
+    .join('\u0001');
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+export function dedupKeyOf(source: AlertSource, fingerprint: string): string {
+  return `${source}:${fingerprint}`;
+}
+
+/** The alert's rule name: `alertname` label, else its summary. */
+export function alertName(alert: Pick<Alert, 'labels' | 'summary'>): string {
+  return alert.labels['alertname'] ?? alert.summary;
+}
+
+export function compareSeverity(a: Severity, b: Severity): number {
+  return SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b);
+}
+
+/** The most urgent severity of a list (info for an empty list). */
+export function maxSeverity(list: readonly Severity[]): Severity {
+  return list.reduce<Severity>((m, s) => (compareSeverity(s, m) < 0 ? s : m), 'info');
+}
+
+/** Finishes a normalizer: the batch when no problem was recorded, else an IngestError. */
+export function finish(source: AlertSource, r: PayloadReader, batch: () => NormalizedBatch): NormalizeResult {
+  if (!r.ok) return err(ingestError(source, r.problems));
+  return ok(batch());
+}
+
+/** JSON-parses a text body, reporting a parse failure at the root path. */
+export function parseJsonBody(source: AlertSource, body: unknown): Result<unknown, IngestError> {
+  if (typeof body !== 'string') return ok(body);
+  try {
+    return ok(JSON.parse(body) as unknown);
+  } catch (e) {
+    return err(ingestError(source, [{ path: '', message: `is not valid JSON (${(e as Error).message})` }]));
+  }
+}

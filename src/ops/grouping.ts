@@ -1,0 +1,207 @@
+import type { Alert, AlertStatus } from './alert.js';
+
+/**
+ * Flapping: an alert that changes state at least `changes` times within `windowMinutes` is
+ * flagged. Defaults (4 changes in 60 minutes) follow Nagios' spirit: two fire/resolve cycles in an
+ * hour is noise worth a look, not an outage.
+ */
+export const DEFAULT_FLAPPING = { changes: 4, windowMinutes: 60 } as const;
+
+export interface GroupingConfig {
+  /**
+   * Label names that form the group key. When absent, the source's own group key is used
+   * (Alertmanager/Grafana `groupKey`), and without one the alert is grouped by `alertname`.
+   */
+  groupBy?: readonly string[];
+  /** Resolve alerts not seen for this many minutes (for sources that never send "resolved"). */
+  resolveTimeoutMinutes?: number;
+  flapping?: { changes: number; windowMinutes: number };
+}
+
+export interface TrackedAlert {
+  dedupKey: string;
+  groupKey: string;
+  alert: Alert;
+  status: AlertStatus;
+  firstSeen: string;
+  lastSeen: string;
+  /** Instants of firing<->resolved changes (kept for the flapping window only). */
+  changes: string[];
+  flapping: boolean;
+}
+
+export interface AlertGroup {
+  key: string;
+  /** Increments each time the group opens again after it was resolved (one incident per episode). */
+  episode: number;
+  status: 'open' | 'resolved';
+  openedAt: string;
+  resolvedAt?: string;
+  alertKeys: string[];
+}
+
+export interface GroupingState {
+  alerts: Record<string, TrackedAlert>;
+  groups: Record<string, AlertGroup>;
+}
+
+export type GroupingEvent =
+  | { type: 'alert-new'; dedupKey: string; groupKey: string }
+  | { type: 'alert-duplicate'; dedupKey: string; groupKey: string }
+  | { type: 'alert-changed'; dedupKey: string; groupKey: string; from: AlertStatus; to: AlertStatus }
+  | { type: 'alert-flapping'; dedupKey: string; groupKey: string; changes: number }
+  | { type: 'alert-timed-out'; dedupKey: string; groupKey: string }
+  | { type: 'group-opened'; groupKey: string; episode: number }
+  | { type: 'group-resolved'; groupKey: string; episode: number; reason: 'all-resolved' | 'timeout' };
+
+export function emptyGroupingState(): GroupingState {
+  return { alerts: {}, groups: {} };
+}
+
+/** The group key of an alert under a configuration. */
+export function groupKeyOf(alert: Alert, config: GroupingConfig): string {
+  if (config.groupBy && config.groupBy.length > 0) {
+    return `${alert.source}:{${config.groupBy.map((l) => `${l}=${JSON.stringify(alert.labels[l] ?? '')}`).join(',')}}`;
+  }
+  if (alert.groupKey !== undefined) return `${alert.source}:${alert.groupKey}`;
+  return `${alert.source}:{alertname=${JSON.stringify(alert.labels['alertname'] ?? alert.summary)}}`;
+}
+
+function clone(state: GroupingState): GroupingState {
+  return {
+    alerts: Object.fromEntries(
+      Object.entries(state.alerts).map(([k, v]) => [k, { ...v, changes: [...v.changes] }]),
+    ),
+    groups: Object.fromEntries(
+      Object.entries(state.groups).map(([k, v]) => [k, { ...v, alertKeys: [...v.alertKeys] }]),
+    ),
+  };
+}
+
+function settleGroup(
+  state: GroupingState,
+  key: string,
+  at: string,
+  reason: 'all-resolved' | 'timeout',
+  events: GroupingEvent[],
+): void {
+  const g = state.groups[key];
+  if (!g || g.status !== 'open') return;
+  const allResolved = g.alertKeys.every((k) => state.alerts[k]?.status === 'resolved');
+  if (!allResolved) return;
+  g.status = 'resolved';
+  g.resolvedAt = at;
+  events.push({ type: 'group-resolved', groupKey: key, episode: g.episode, reason });
+}
+
+/**
+ * Feeds alerts (in order) into the state: the same alert twice (same dedup key and status) is a
+ * duplicate; a status change is recorded; a firing alert opens its group (a new episode when the
+ * group was resolved); a group resolves once all its alerts are resolved. Returns a new state.
+ */
+export function ingestAlerts(
+  state: GroupingState,
+  alerts: readonly Alert[],
+  now: Date,
+  config: GroupingConfig = {},
+): { state: GroupingState; events: GroupingEvent[] } {
+  const next = clone(state);
+  const events: GroupingEvent[] = [];
+  const at = now.toISOString();
+  const flap = config.flapping ?? DEFAULT_FLAPPING;
+  const touched = new Set<string>();
+  for (const alert of alerts) {
+    const existing = next.alerts[alert.dedupKey];
+    const groupKey = existing?.groupKey ?? groupKeyOf(alert, config);
+    let group = next.groups[groupKey];
+    if (alert.status === 'firing' && (!group || group.status === 'resolved')) {
+      const episode = group ? group.episode + 1 : 1;
+      group = { key: groupKey, episode, status: 'open', openedAt: at, alertKeys: [] };
+      next.groups[groupKey] = group;
+      events.push({ type: 'group-opened', groupKey, episode });
+    }
+    if (!existing) {
+      if (alert.status === 'resolved' && !group) {
+        // A resolve for an alert never seen firing: record it, it opens nothing.
+        next.alerts[alert.dedupKey] = {
+          dedupKey: alert.dedupKey,
+          groupKey,
+          alert,
+          status: 'resolved',
+          firstSeen: at,
+          lastSeen: at,
+          changes: [],
+          flapping: false,
+        };
+        events.push({ type: 'alert-new', dedupKey: alert.dedupKey, groupKey });
+        continue;
+      }
+      next.alerts[alert.dedupKey] = {
+        dedupKey: alert.dedupKey,
+        groupKey,
+        alert,
+        status: alert.status,
+        firstSeen: at,
+        lastSeen: at,
+        changes: [],
+        flapping: false,
+      };
+      events.push({ type: 'alert-new', dedupKey: alert.dedupKey, groupKey });
+    } else if (existing.status === alert.status) {
+      existing.lastSeen = at;
+      existing.alert = { ...alert, startsAt: existing.alert.startsAt };
+      events.push({ type: 'alert-duplicate', dedupKey: alert.dedupKey, groupKey });
+    } else {
+      const from = existing.status;
+      existing.status = alert.status;
+      existing.lastSeen = at;
+      existing.alert = alert;
+      const windowStart = now.getTime() - flap.windowMinutes * 60_000;
+      existing.changes = [...existing.changes.filter((c) => Date.parse(c) > windowStart), at];
+      events.push({ type: 'alert-changed', dedupKey: alert.dedupKey, groupKey, from, to: alert.status });
+      const flapping = existing.changes.length >= flap.changes;
+      if (flapping && !existing.flapping) {
+        events.push({
+          type: 'alert-flapping',
+          dedupKey: alert.dedupKey,
+          groupKey,
+          changes: existing.changes.length,
+        });
+      }
+      existing.flapping = flapping;
+    }
+    if (group && group.status === 'open' && !group.alertKeys.includes(alert.dedupKey)) {
+      group.alertKeys.push(alert.dedupKey);
+    }
+    touched.add(groupKey);
+  }
+  for (const key of touched) settleGroup(next, key, at, 'all-resolved', events);
+  return { state: next, events };
+}
+
+/**
+ * Resolves firing alerts not seen for `resolveTimeoutMinutes` (no-op without it), then resolves
+ * groups whose alerts are all resolved. Call it from a periodic job with the current time.
+ */
+export function expireAlerts(
+  state: GroupingState,
+  now: Date,
+  config: GroupingConfig,
+): { state: GroupingState; events: GroupingEvent[] } {
+  if (config.resolveTimeoutMinutes === undefined) return { state, events: [] };
+  const next = clone(state);
+  const events: GroupingEvent[] = [];
+  const cutoff = now.getTime() - config.resolveTimeoutMinutes * 60_000;
+  const at = now.toISOString();
+  const touched = new Set<string>();
+  for (const a of Object.values(next.alerts)) {
+    if (a.status === 'firing' && Date.parse(a.lastSeen) <= cutoff) {
+      a.status = 'resolved';
+      a.alert = { ...a.alert, status: 'resolved', endsAt: at };
+      events.push({ type: 'alert-timed-out', dedupKey: a.dedupKey, groupKey: a.groupKey });
+      touched.add(a.groupKey);
+    }
+  }
+  for (const key of touched) settleGroup(next, key, at, 'timeout', events);
+  return { state: next, events };
+}

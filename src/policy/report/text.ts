@@ -113,7 +113,7 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .map(([id, n]) => `${id} x${n}`)
       .join(', ');
-    out.push(c.dim(`Inconclusive (values known only after apply): ${list}`));
+    out.push(c.dim(`Inconclusive (values known only after apply; reasons in --format json): ${list}`));
     out.push('');
   }
 

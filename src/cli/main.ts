@@ -9,6 +9,7 @@ import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
 import { registerServe } from './commands/serve.js';
 import { registerScan } from './commands/scan.js';
+import { registerEstate } from './commands/estate.js';
 
 /** Each command module registers itself on the program; add new ones to this list. */
 const registrations: Array<(program: Command, ctx: CliContext) => void> = [
@@ -19,6 +20,7 @@ const registrations: Array<(program: Command, ctx: CliContext) => void> = [
   registerAudit,
   registerDoctor,
   registerScan,
+  registerEstate,
 ];
 
 function packageVersion(): string {

@@ -102,12 +102,12 @@ export class PayloadReader {
 
   object(v: unknown, path: string): Record<string, unknown> | undefined {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-    return this.fail(path, 'must be an object');
+    return this.fail(path, v === undefined ? 'is required' : 'must be an object');
   }
 
   array(v: unknown, path: string): unknown[] | undefined {
     if (Array.isArray(v)) return v as unknown[];
-    return this.fail(path, 'must be an array');
+    return this.fail(path, v === undefined ? 'is required' : 'must be an array');
   }
 
   string(v: unknown, path: string, opts: { nonEmpty?: boolean } = {}): string | undefined {

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { normalize, pagerDutyErrorResponse } from './pagerduty.js';
+
+const KEY = 'R015ABCDEFGHIJKLMNOPQRSTUVWXYZ12';
+const payload = { summary: 'disk full', source: 'db-1', severity: 'warning' };
+const at = { receivedAt: '2026-11-20T12:00:00.000Z' };
+
+describe('PagerDuty Events API v2', () => {
+  it('generates a stable dedup key for a trigger without one', () => {
+    const a = normalize({ routing_key: KEY, event_action: 'trigger', payload }, {}, at);
+    const b = normalize({ routing_key: KEY, event_action: 'trigger', payload }, {}, at);
+    expect(a.ok && a.value.alerts[0]?.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(a.ok && a.value.alerts[0]?.dedupKey).toBe(b.ok && b.value.alerts[0]?.dedupKey);
+  });
+
+  it('generates different keys for the same trigger received at different times', () => {
+    const a = normalize({ routing_key: KEY, event_action: 'trigger', payload }, {}, at);
+    const b = normalize(
+      { routing_key: KEY, event_action: 'trigger', payload },
+      {},
+      { receivedAt: '2026-11-20T12:05:00.000Z' },
+    );
+    expect(a.ok && a.value.alerts[0]?.dedupKey).not.toBe(b.ok && b.value.alerts[0]?.dedupKey);
+  });
+
+  it('uses the receive time when the payload has no timestamp', () => {
+    const r = normalize({ routing_key: KEY, event_action: 'trigger', payload }, {}, at);
+    expect(r.ok && r.value.alerts[0]?.startsAt).toBe(at.receivedAt);
+  });
+
+  it('reports acknowledge as an acknowledgement, not an alert', () => {
+    const r = normalize({ routing_key: KEY, event_action: 'acknowledge', dedup_key: 'k1' }, {}, at);
+    expect(r.ok && r.value).toMatchObject({ alerts: [], acknowledgements: ['pagerduty:k1'] });
+  });
+
+  it.each([
+    ['severity critical', 'critical'],
+    ['severity error', 'error'],
+    ['severity warning', 'warning'],
+    ['severity info', 'info'],
+  ] as const)('maps %s directly', (_n, severity) => {
+    const r = normalize(
+      { routing_key: KEY, event_action: 'trigger', payload: { ...payload, severity } },
+      {},
+      at,
+    );
+    expect(r.ok && r.value.alerts[0]?.severity).toBe(severity);
+  });
+
+  it.each([
+    [{ event_action: 'trigger', payload }, "'routing_key' is missing or blank"],
+    [
+      { routing_key: 'short', event_action: 'trigger', payload },
+      "Length of 'routing_key' is incorrect (should be 32 characters)",
+    ],
+    [{ routing_key: KEY, payload }, "'event_action' is missing or blank"],
+    [
+      { routing_key: KEY, event_action: 'snooze', payload },
+      "'event_action' is invalid (must be trigger, acknowledge or resolve)",
+    ],
+    [{ routing_key: KEY, event_action: 'resolve' }, "'dedup_key' is missing or blank"],
+    [{ routing_key: KEY, event_action: 'acknowledge' }, "'dedup_key' is missing or blank"],
+    [{ routing_key: KEY, event_action: 'trigger' }, "'payload' is required"],
+    [
+      { routing_key: KEY, event_action: 'trigger', payload: { ...payload, source: ' ' } },
+      "'payload.source' is missing or blank",
+    ],
+    [
+      { routing_key: KEY, event_action: 'trigger', payload: { ...payload, severity: 'fatal' } },
+      "'payload.severity' is invalid (must be critical, error, warning or info)",
+    ],
+    [
+      { routing_key: KEY, event_action: 'trigger', payload: { ...payload, timestamp: 'today' } },
+      "'payload.timestamp' must be an RFC 3339 timestamp",
+    ],
+  ])('rejects %j with PagerDuty-style error %s', (body, message) => {
+    const r = normalize(body, {}, at);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(pagerDutyErrorResponse(r.error)).toEqual({
+      status: 'invalid event',
+      message: 'Event object is invalid',
+      errors: [message],
+    });
+  });
+
+  it('needs a timestamp or a receive time for a trigger', () => {
+    const r = normalize({ routing_key: KEY, event_action: 'trigger', payload });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.path).toBe('/payload/timestamp');
+  });
+});

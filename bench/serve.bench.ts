@@ -51,6 +51,19 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
   return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
 }
 
+/** Time for `node bin/opsdeck.js --version`: the CLI's own boot, the floor under start-up. */
+async function cliBootMs(): Promise<number> {
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/opsdeck.js'), '--version'], {
+      stdio: 'ignore',
+    });
+    child.on('error', reject);
+    child.on('exit', () => resolve());
+  });
+  return performance.now() - started;
+}
+
 interface DialectFigures {
   dialect: TestDialect;
   readyMs: number;
@@ -156,6 +169,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const boot = await cliBootMs();
   const figures: DialectFigures[] = [];
   for (const dialect of ['sqlite', 'postgres'] as const) {
     const availability = await dialectAvailability(dialect);
@@ -171,6 +185,7 @@ async function main(): Promise<void> {
   console.log('\nopsdeck serve benchmark (node bin/opsdeck.js serve, log level info)\n');
   console.log(row(['database', 'measure', 'value', 'p99 ms', 'vs healthz', 'target'], w));
   console.log(w.map((n) => '-'.repeat(n)).join('-|-'));
+  console.log(row(['-', 'CLI boot (--version)', `${boot.toFixed(0)} ms`, '', '', 'baseline'], w));
   let failed = false;
   for (const f of figures) {
     const mark = (ok: boolean) => {

@@ -168,6 +168,17 @@ for (const { dialect, available } of dialects) {
       expect(audit.body).not.toContain(secret);
     });
 
+    it('honours a revocation made outside this server (the CLI, another replica) within 2 seconds', async () => {
+      const { token, secret } = json<TokenBody>(
+        await createToken(adminCookie, { name: 'elsewhere', scopes: ['tokens:read'], expiresInDays: 2 }),
+      );
+      const me = () => t.app.inject({ method: 'GET', url: '/api/me', headers: bearer(secret) });
+      expect((await me()).statusCode).toBe(200);
+      await t.store.tokens.revoke(token.id);
+      clock.advance(2_001);
+      expect((await me()).statusCode).toBe(401);
+    });
+
     it("keeps other users' tokens invisible and unrevokable to non-admins", async () => {
       const { token } = json<TokenBody>(
         await createToken(adminCookie, { name: 'admin-only', scopes: ['tokens:read'], expiresInDays: 2 }),

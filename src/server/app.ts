@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { OpsdeckConfig } from '../config/index.js';
 import type { Store } from '../store/index.js';
+import { AuthCache } from './auth/auth-cache.js';
 import { installGuard } from './auth/guard.js';
 import type { RoutePermission } from './auth/route-permission.js';
 import type { ServerContext } from './context.js';
@@ -35,7 +36,14 @@ export interface BuildAppOptions {
   metrics?: ServerMetrics;
   /** Directory of the built dashboard; defaults to `<package root>/web/dist`. */
   webDist?: string;
+  /**
+   * How long a resolved session or token is reused without asking the database (default 2 s).
+   * Bounds how late a revocation made by another replica or the CLI takes effect; 0 disables.
+   */
+  authCacheMs?: number;
 }
+
+const DEFAULT_AUTH_CACHE_MS = 2_000;
 
 /** A route as registered, for the permission check and for tests that enumerate routes. */
 export interface RegisteredRoute {
@@ -82,11 +90,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
+  const clock = opts.clock ?? systemClock;
   const context: ServerContext = {
     config,
     store,
-    clock: opts.clock ?? systemClock,
+    clock,
     metrics: opts.metrics ?? createMetrics(),
+    authCache: new AuthCache(clock, opts.authCacheMs ?? DEFAULT_AUTH_CACHE_MS),
   };
   app.decorate('opsdeck', context);
   app.decorate('registeredRoutes', [] as RegisteredRoute[]);
@@ -139,6 +149,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   installMetricsHooks(app, context.metrics);
   await registerOpenApi(app, packageVersion());
   installGuard(app);
+  // Any successful change through the API may alter who is who (logout, role, disable, revoke).
+  // Cleared before the response leaves, so the client's next request already sees the change.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) {
+      context.authCache.clear();
+    }
+    return payload;
+  });
 
   await app.register(healthContext);
   await app.register(authContext);

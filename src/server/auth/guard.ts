@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OpsdeckError } from '../../core/errors.js';
 import { effectiveScopes, permissionsOf } from '../../governance/permissions.js';
 import { assertSameOrigin, claimedOrigin, expectedOrigin, isUnsafeMethod } from './csrf.js';
+import { AuthCache } from './auth-cache.js';
 import type { AuthContext } from './route-permission.js';
 import { bearerSecretOf, sessionSecretOf } from './session-cookie.js';
 
@@ -19,35 +20,46 @@ function unauthenticated(message = 'Authentication required'): OpsdeckError {
  * A bearer header that does not resolve is an error (no silent fallback to the cookie).
  */
 async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<AuthContext | null> {
-  const { store, clock } = app.opsdeck;
+  const { store, clock, authCache } = app.opsdeck;
   const bearer = bearerSecretOf(request);
   if (bearer !== undefined) {
-    const found = bearer === '' ? undefined : await store.tokens.findBySecret(bearer);
+    if (bearer === '') throw unauthenticated('API token is invalid, expired or revoked');
+    const key = AuthCache.keyOf('token', bearer);
+    const cached = authCache.get(key);
+    if (cached) return cached;
+    const found = await store.tokens.findBySecret(bearer);
     if (!found) throw unauthenticated('API token is invalid, expired or revoked');
     const { token, user } = found;
     const lastUsed = token.lastUsedAt ? Date.parse(token.lastUsedAt) : 0;
     if (clock.now().getTime() - lastUsed >= TOUCH_INTERVAL_MS) await store.tokens.touch(token.id);
-    return {
+    const auth: AuthContext = {
       user: { id: user.id, username: user.username, role: user.role },
       permissions: effectiveScopes(user.role, token.scopes),
       via: 'token',
       tokenId: token.id,
     };
+    authCache.set(key, auth, token.expiresAt);
+    return auth;
   }
   const secret = sessionSecretOf(request);
   if (secret === undefined) return null;
+  const key = AuthCache.keyOf('session', secret);
+  const cached = authCache.get(key);
+  if (cached) return cached;
   const found = await store.sessions.findBySecret(secret);
   if (!found) return null;
   const { session, user } = found;
   if (clock.now().getTime() - Date.parse(session.lastSeenAt) >= TOUCH_INTERVAL_MS) {
     await store.sessions.touch(session.id);
   }
-  return {
+  const auth: AuthContext = {
     user: { id: user.id, username: user.username, role: user.role },
     permissions: permissionsOf(user.role),
     via: 'session',
     sessionId: session.id,
   };
+  authCache.set(key, auth, session.expiresAt);
+  return auth;
 }
 
 /**

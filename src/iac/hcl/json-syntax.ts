@@ -763,6 +763,9 @@ class Mapper {
     const base = s.start + 1;
     const map = s.map;
     const fix = (p: Pos): void => {
+      // The parser shares Pos objects between a node and its parent: move each one once.
+      if (seen.has(p)) return;
+      seen.add(p);
       const k = p.offset + shift;
       const off = map === null ? base + k : (map[Math.min(k, map.length - 1)] ?? s.end - 1);
       const np = this.reader.position(off);

@@ -294,6 +294,11 @@ class Parser {
     return { file: this.file, start: this.pos(start), end: this.pos(end) };
   }
 
+  /** A range reusing existing Pos objects (fewer allocations; Pos objects are never mutated). */
+  private span(start: Pos, end: Pos): Range {
+    return { file: this.file, start, end };
+  }
+
   private tokRange(k: number): Range {
     return this.range(this.starts[k]!, this.ends[k]!);
   }
@@ -484,7 +489,7 @@ class Parser {
       name: this.text(nameIdx),
       nameRange: this.tokRange(nameIdx),
       expr,
-      range: this.range(this.starts[nameIdx]!, expr.range.end.offset),
+      range: this.span(this.pos(this.starts[nameIdx]!), expr.range.end),
     };
     if (!singleLine) {
       const t = this.types[this.i]!;
@@ -762,7 +767,7 @@ class Parser {
       cond,
       then,
       else: otherwise,
-      range: this.range(cond.range.start.offset, otherwise.range.end.offset),
+      range: this.span(cond.range.start, otherwise.range.end),
     };
   }
 
@@ -782,7 +787,7 @@ class Parser {
         op: BINARY_OP[t]!,
         left,
         right,
-        range: this.range(left.range.start.offset, right.range.end.offset),
+        range: this.span(left.range.start, right.range.end),
       };
     }
   }
@@ -798,7 +803,7 @@ class Parser {
         kind: 'Unary',
         op: t === TK_MINUS ? '-' : '!',
         operand,
-        range: this.range(this.starts[k]!, operand.range.end.offset),
+        range: this.span(this.pos(this.starts[k]!), operand.range.end),
       };
     }
     return this.parsePostfix(this.parsePrimary());
@@ -817,7 +822,7 @@ class Parser {
             kind: 'GetAttr',
             object: expr,
             name: this.text(dot + 1),
-            range: this.range(expr.range.start.offset, this.ends[dot + 1]!),
+            range: this.span(expr.range.start, this.pos(this.ends[dot + 1]!)),
           };
           continue;
         }
@@ -827,7 +832,7 @@ class Parser {
             kind: 'Index',
             object: expr,
             key: this.numberLiteral(dot + 1),
-            range: this.range(expr.range.start.offset, this.ends[dot + 1]!),
+            range: this.span(expr.range.start, this.pos(this.ends[dot + 1]!)),
           };
           continue;
         }
@@ -873,7 +878,7 @@ class Parser {
           kind: 'Index',
           object: expr,
           key,
-          range: this.range(expr.range.start.offset, this.ends[close]!),
+          range: this.span(expr.range.start, this.pos(this.ends[close]!)),
         };
         continue;
       }
@@ -902,7 +907,7 @@ class Parser {
             kind: 'GetAttr',
             object: each,
             name: this.text(dot + 1),
-            range: this.range(each.range.start.offset, end),
+            range: this.span(each.range.start, this.pos(end)),
           };
           continue;
         }
@@ -913,7 +918,7 @@ class Parser {
             kind: 'Index',
             object: each,
             key: this.numberLiteral(dot + 1),
-            range: this.range(each.range.start.offset, end),
+            range: this.span(each.range.start, this.pos(end)),
           };
           continue;
         }
@@ -959,12 +964,12 @@ class Parser {
         this.depth--;
         this.nl = saveNl;
         end = this.ends[close]!;
-        each = { kind: 'Index', object: each, key, range: this.range(each.range.start.offset, end) };
+        each = { kind: 'Index', object: each, key, range: this.span(each.range.start, this.pos(end)) };
         continue;
       }
       break;
     }
-    return { kind: 'Splat', object, each, style, range: this.range(object.range.start.offset, end) };
+    return { kind: 'Splat', object, each, style, range: this.span(object.range.start, this.pos(end)) };
   }
 
   private numberLiteral(k: number): Expr {
@@ -1219,7 +1224,7 @@ class Parser {
       items.push({
         key,
         value,
-        range: this.range(key.range.start.offset, value.range.end.offset),
+        range: this.span(key.range.start, value.range.end),
       });
       t = types[this.i]!;
       if (t === TK_COMMA || t === TK_NEWLINE) {
@@ -1476,7 +1481,7 @@ class Parser {
           last.range.end.offset === this.starts[k]!
         ) {
           last.value += value;
-          last.range = this.range(last.range.start.offset, this.ends[k]!);
+          last.range = this.span(last.range.start, this.pos(this.ends[k]!));
         } else {
           parts.push({ kind: 'TemplateLiteral', value, range: this.range(s, this.ends[k]!) });
         }

@@ -6,7 +6,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { formatNumber, lexical, sortedKeys, toStr, typeName } from './convert.js';
 import { FunctionError, type FunctionEnv, type FunctionTable } from './function-types.js';
 import { argInt, argString } from './functions-string.js';
-import { isObjectValue, isUnknown, Unknown, type ObjectValue, type Value } from './value.js';
+import { containsUnknown, isObjectValue, isUnknown, Unknown, type ObjectValue, type Value } from './value.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -561,7 +561,18 @@ export const EXTRA_FUNCTIONS: FunctionTable = {
       }
     },
   },
-  jsonencode: { arity: 1, impl: ([v]) => jsonEncode(v as Value) },
+  jsonencode: {
+    arity: 1,
+    acceptsUnknown: true,
+    // Terraform's result is wholly unknown when anything inside is; the structure is kept as the
+    // Unknown's `partial` so analysis can still read its known parts (IAM policy documents).
+    impl: ([v]) => {
+      const x = v as Value;
+      if (isUnknown(x)) return new Unknown('jsonencode() of an unknown value');
+      if (containsUnknown(x)) return new Unknown('jsonencode() of an unknown value', x);
+      return jsonEncode(x);
+    },
+  },
   urlencode: {
     arity: 1,
     impl: ([s]) =>

@@ -6,9 +6,16 @@
 export class Unknown {
   /** Why the value is unknown, e.g. "computed attribute aws_s3_bucket.b.id", "data source". */
   readonly reason: string;
+  /**
+   * For analysis only: the partially known structure behind an unknown value, e.g. the object
+   * given to `jsonencode` when some leaf is Unknown (Terraform's result is wholly unknown, but the
+   * known keys still tell a rule something). Its Unknown leaves stay Unknown.
+   */
+  readonly partial?: Value;
 
-  constructor(reason = 'known only after apply') {
+  constructor(reason = 'known only after apply', partial?: Value) {
     this.reason = reason;
+    if (partial !== undefined) this.partial = partial;
   }
 }
 
@@ -22,6 +29,16 @@ export function unknown(reason?: string): Unknown {
 
 export function isUnknown(v: unknown): v is Unknown {
   return v instanceof Unknown;
+}
+
+/**
+ * The most that is known about `v`: the partial structure an Unknown carries (followed through
+ * nested partials), else `v` itself. The result may still be, or contain, Unknown.
+ */
+export function partialOf(v: Value): Value {
+  let cur = v;
+  while (cur instanceof Unknown && cur.partial !== undefined) cur = cur.partial;
+  return cur;
 }
 
 export function isObjectValue(v: Value | undefined): v is ObjectValue {

@@ -4,7 +4,13 @@
  * normalisation. Everything here keeps Unknown three-valued: a helper that meets an Unknown says so.
  */
 import type { IacResource } from '../../../iac/resource.js';
-import { isObjectValue, isUnknown, type ObjectValue, type Value } from '../../../iac/terraform/value.js';
+import {
+  isObjectValue,
+  isUnknown,
+  partialOf,
+  type ObjectValue,
+  type Value,
+} from '../../../iac/terraform/value.js';
 import type { CheckResult, ControlFamily, RuleContext, RuleMeta, Severity } from '../../rule.js';
 import { blocks, fail, get, PASS, SKIP, strings, unknownResult } from '../../rule-kit.js';
 
@@ -132,6 +138,10 @@ export interface Statement {
   notPrincipals?: Principal[];
   /** Condition as an object: operator -> key -> values (JSON shape). */
   condition?: Record<string, Record<string, string[]>>;
+  /** Some condition operator or key is Unknown: the statement may be narrowed by it. */
+  conditionUnknown?: boolean;
+  /** Some element of Resource / NotResource is Unknown (the known ones are listed). */
+  resourcesUnknown?: boolean;
   /** Some part of the statement is Unknown: decisions that depend on it must answer unknown. */
   partial: boolean;
 }
@@ -197,14 +207,113 @@ export function statementsFromJson(doc: unknown): Statement[] | undefined {
   return out;
 }
 
-/** Converts an evaluated object (jsonencode input kept as an object) into plain JSON, or undefined if it holds an Unknown. */
-class UnknownInside extends Error {}
+/** Known strings of a JSON field (a string or a list of them), and whether any part is Unknown. */
+function valueStrings(v: Value | undefined): { values: string[]; unknown: boolean } {
+  if (isUnknown(v)) return { values: [], unknown: true };
+  if (typeof v === 'string') return { values: [v], unknown: false };
+  if (Array.isArray(v)) {
+    return { values: v.filter((x): x is string => typeof x === 'string'), unknown: v.some(isUnknown) };
+  }
+  return { values: [], unknown: false };
+}
 
-function plain(v: Value): unknown {
-  if (isUnknown(v)) throw new UnknownInside(v.reason);
-  if (Array.isArray(v)) return v.map(plain);
-  if (isObjectValue(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  return v;
+function valuePrincipals(p: Value | undefined): { principals?: Principal[]; unknown: boolean } {
+  if (p === undefined) return { unknown: false };
+  if (isUnknown(p)) return { principals: [], unknown: true };
+  if (p === '*') return { principals: [{ type: '*', ids: ['*'] }], unknown: false };
+  if (!isObjectValue(p)) return { principals: [], unknown: false };
+  let unknown = false;
+  const principals = Object.entries(p).map(([type, ids]) => {
+    const l = valueStrings(ids);
+    if (l.unknown) unknown = true;
+    return { type, ids: l.values };
+  });
+  return { principals, unknown };
+}
+
+/** Condition with known operators and keys; values that are Unknown are left out and flagged. */
+function valueCondition(c: Value | undefined): {
+  condition?: Record<string, Record<string, string[]>>;
+  keysUnknown: boolean;
+  valuesUnknown: boolean;
+} {
+  if (c === undefined) return { keysUnknown: false, valuesUnknown: false };
+  if (isUnknown(c)) return { keysUnknown: true, valuesUnknown: false };
+  if (!isObjectValue(c)) return { keysUnknown: false, valuesUnknown: false };
+  const out: Record<string, Record<string, string[]>> = {};
+  let keysUnknown = false;
+  let valuesUnknown = false;
+  for (const [op, body] of Object.entries(c)) {
+    if (isUnknown(body)) {
+      keysUnknown = true;
+      continue;
+    }
+    if (!isObjectValue(body)) continue;
+    const keys: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(body)) {
+      const list = Array.isArray(v) ? v : [v];
+      if (list.some(isUnknown)) valuesUnknown = true;
+      keys[k] = list.filter((x) => !isUnknown(x)).map(String);
+    }
+    out[op] = keys;
+  }
+  return { condition: out, keysUnknown, valuesUnknown };
+}
+
+/**
+ * Statements of an evaluated policy object whose leaves may be Unknown (the object given to
+ * `jsonencode`, or the `partial` of the Unknown it returned). A known document reads exactly as
+ * `statementsFromJson` reads its JSON; an Unknown part leaves the statement `partial` (an Unknown
+ * statement becomes one whose effect is unknown). 'unknown' when the statement list is Unknown.
+ */
+export function statementsFromValue(doc: Value): Statement[] | 'unknown' | undefined {
+  if (!isObjectValue(doc)) return undefined;
+  const raw = doc['Statement'];
+  if (isUnknown(raw)) return 'unknown';
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const out: Statement[] = [];
+  for (const o of list) {
+    if (isUnknown(o)) {
+      out.push({ effect: 'unknown', partial: true });
+      continue;
+    }
+    if (!isObjectValue(o)) continue;
+    const effect = o['Effect'];
+    const st: Statement = {
+      effect: isUnknown(effect) ? 'unknown' : effect === 'Deny' ? 'Deny' : 'Allow',
+      partial: isUnknown(effect) || isUnknown(o['Sid']),
+    };
+    if (typeof o['Sid'] === 'string') st.sid = o['Sid'];
+    const fields: Array<[string, 'actions' | 'notActions' | 'resources' | 'notResources']> = [
+      ['Action', 'actions'],
+      ['NotAction', 'notActions'],
+      ['Resource', 'resources'],
+      ['NotResource', 'notResources'],
+    ];
+    for (const [attr, key] of fields) {
+      if (o[attr] === undefined) continue;
+      const l = valueStrings(o[attr]);
+      st[key] = l.values;
+      if (l.unknown) {
+        st.partial = true;
+        if (key === 'resources' || key === 'notResources') st.resourcesUnknown = true;
+      }
+    }
+    for (const [attr, key] of [
+      ['Principal', 'principals'],
+      ['NotPrincipal', 'notPrincipals'],
+    ] as const) {
+      const p = valuePrincipals(o[attr]);
+      if (p.principals) st[key] = p.principals;
+      if (p.unknown) st.partial = true;
+    }
+    const c = valueCondition(o['Condition']);
+    if (c.condition && Object.keys(c.condition).length > 0) st.condition = c.condition;
+    if (c.keysUnknown) st.conditionUnknown = true;
+    if (c.keysUnknown || c.valuesUnknown) st.partial = true;
+    out.push(st);
+  }
+  return out;
 }
 
 function listOf(v: Value | undefined): { values: string[]; unknown: boolean } | undefined {
@@ -248,7 +357,10 @@ export function statementsFromDocument(doc: IacResource): Statement[] | 'unknown
     for (const [attr, key] of fields) {
       const l = listOf(s[attr]);
       if (l === undefined) continue;
-      if (l.unknown) st.partial = true;
+      if (l.unknown) {
+        st.partial = true;
+        if (key === 'resources' || key === 'notResources') st.resourcesUnknown = true;
+      }
       st[key] = l.values;
     }
     const p = blocks(s, 'principals');
@@ -264,17 +376,23 @@ export function statementsFromDocument(doc: IacResource): Statement[] | 'unknown
       if (r.unknown) st.partial = true;
     }
     const conds = blockList(s, 'condition');
-    if (conds === 'unknown') st.partial = true;
-    else if (conds.length > 0) {
+    if (conds === 'unknown') {
+      st.partial = true;
+      st.conditionUnknown = true;
+    } else if (conds.length > 0) {
       const c: Record<string, Record<string, string[]>> = {};
       for (const cond of conds) {
         const test = cond['test'];
         const variable = cond['variable'];
         const values = strings(cond['values']);
-        if (typeof test !== 'string' || typeof variable !== 'string' || values.unknown) {
+        if (values.unknown) st.partial = true;
+        if (typeof test !== 'string' || typeof variable !== 'string') {
+          // The key is not known: it may well narrow the statement.
           st.partial = true;
+          st.conditionUnknown = true;
           continue;
         }
+        // A known key with Unknown values still narrows (or not) by its key alone.
         (c[test] ??= {})[variable] = values.values;
       }
       st.condition = c;
@@ -307,16 +425,20 @@ export function readPolicy(resource: IacResource, attr: string, ctx: RuleContext
       : { kind: 'invalid', reason: `${attr} is not a policy` };
   }
   if (isObjectValue(v)) {
-    try {
-      const st = statementsFromJson(plain(v));
-      return st
-        ? { kind: 'document', statements: st, source: attr }
-        : { kind: 'invalid', reason: `${attr} is not a policy` };
-    } catch {
-      return { kind: 'unknown', reason: `${attr} contains values known only after apply` };
-    }
+    const st = statementsFromValue(v);
+    if (st === 'unknown') return { kind: 'unknown', reason: `${attr} statements are known only after apply` };
+    return st
+      ? { kind: 'document', statements: st, source: attr }
+      : { kind: 'invalid', reason: `${attr} is not a policy` };
   }
   if (isUnknown(v)) {
+    // jsonencode of a document with values known only after apply: read its known structure.
+    const partial = partialOf(v);
+    if (isObjectValue(partial)) {
+      const st = statementsFromValue(partial);
+      if (st !== 'unknown' && st !== undefined) return { kind: 'document', statements: st, source: attr };
+      return { kind: 'unknown', reason: `${attr} statements are known only after apply` };
+    }
     const docs = ctx.graph
       .referencedBy(resource, attr)
       .filter((d) => d.mode === 'data' && d.type === 'aws_iam_policy_document');
@@ -379,7 +501,12 @@ const NARROWING_KEYS = [
   'sns:endpoint',
 ];
 
+/**
+ * Does a condition narrow the statement? True also when a condition key is Unknown (it may), so
+ * a violation never rests on the absence of a condition that is not known yet.
+ */
 export function hasNarrowingCondition(st: Statement): boolean {
+  if (st.conditionUnknown === true) return true;
   if (!st.condition) return false;
   for (const keys of Object.values(st.condition)) {
     for (const k of Object.keys(keys)) if (NARROWING_KEYS.includes(k.toLowerCase())) return true;
@@ -424,6 +551,24 @@ export const IDENTITY_POLICY_ATTRS: Record<string, string[]> = {
   aws_iam_role: ['inline_policy'],
 };
 
+/**
+ * An Allow of every action (`"*"`) whose Resource is partly Unknown and not known to include
+ * `"*"` is either full admin or all actions on specific resources: which one depends on the
+ * Unknown, so for the identity-policy rules its effect is treated as unknown.
+ */
+function guardUnknownScope(read: PolicyRead): PolicyRead {
+  if (read.kind !== 'document') return read;
+  const statements = read.statements.map((st) =>
+    st.effect === 'Allow' &&
+    st.resourcesUnknown === true &&
+    (st.actions ?? []).some(isFullWildcard) &&
+    !(st.resources ?? []).includes('*')
+      ? { ...st, effect: 'unknown' as const, partial: true }
+      : st,
+  );
+  return { ...read, statements };
+}
+
 /** Every identity policy document of a resource with the attribute path that holds it. */
 export function identityPolicies(
   r: IacResource,
@@ -440,10 +585,10 @@ export function identityPolicies(
       ];
     return inline.map((_, i) => ({
       path: `inline_policy.${i}.policy`,
-      read: readPolicy(r, `inline_policy.${i}.policy`, ctx),
+      read: guardUnknownScope(readPolicy(r, `inline_policy.${i}.policy`, ctx)),
     }));
   }
-  return [{ path: 'policy', read: readPolicy(r, 'policy', ctx) }];
+  return [{ path: 'policy', read: guardUnknownScope(readPolicy(r, 'policy', ctx)) }];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -330,6 +330,115 @@ resource "aws_iam_role" "svc" {
       'aws_iam_role.svc': 'pass',
     },
   },
+  {
+    rule: 'OPS-AWS-IAM-001',
+    name: 'jsonencode documents with a computed Resource: unknown unless a known "*" decides',
+    files: {
+      'main.tf':
+        'resource "aws_s3_bucket" "b" { bucket = "b" }\n' +
+        policy('computed', '{ Effect = "Allow", Action = "*", Resource = aws_s3_bucket.b.arn }') +
+        policy('star', '{ Effect = "Allow", Action = "*", Resource = ["*", aws_s3_bucket.b.arn] }') +
+        policy('effect', '{ Effect = aws_s3_bucket.b.id, Action = "*", Resource = "*" }') +
+        policy('scoped', '{ Effect = "Allow", Action = "s3:GetObject", Resource = aws_s3_bucket.b.arn }'),
+    },
+    expect: {
+      'aws_iam_policy.computed': 'unknown',
+      'aws_iam_policy.star': 'fail:policy',
+      'aws_iam_policy.effect': 'unknown',
+      'aws_iam_policy.scoped': 'unknown',
+    },
+  },
+  {
+    rule: 'OPS-AWS-IAM-005',
+    name: 'all actions on a computed Resource is unknown, not a violation (it may be "*")',
+    files: {
+      'main.tf':
+        'resource "aws_s3_bucket" "b" { bucket = "b" }\n' +
+        policy('computed', '{ Effect = "Allow", Action = "*", Resource = aws_s3_bucket.b.arn }') +
+        policy('known', '{ Effect = "Allow", Action = "*", Resource = "arn:aws:s3:::b" }'),
+    },
+    expect: { 'aws_iam_policy.computed': 'unknown', 'aws_iam_policy.known': 'fail:policy' },
+  },
+  {
+    rule: 'OPS-AWS-IAM-003',
+    name: 'a whole-service grant is reported even when its Resource is computed',
+    files: {
+      'main.tf':
+        'resource "aws_s3_bucket" "b" { bucket = "b" }\n' +
+        policy('svc', '{ Effect = "Allow", Action = "s3:*", Resource = aws_s3_bucket.b.arn }') +
+        policy('narrow', '{ Effect = "Allow", Action = ["s3:GetObject"], Resource = aws_s3_bucket.b.arn }'),
+    },
+    expect: { 'aws_iam_policy.svc': 'fail:policy', 'aws_iam_policy.narrow': 'unknown' },
+  },
+  {
+    rule: 'OPS-AWS-IAM-015',
+    name: 'trust policies with computed parts: decided by known Principal and condition keys only',
+    files: {
+      'main.tf': `
+resource "random_password" "x" { length = 16 }
+data "aws_caller_identity" "c" {}
+resource "aws_iam_role" "external_id" {
+  name = "e"
+  assume_role_policy = jsonencode({ Statement = [{
+    Effect    = "Allow"
+    Principal = "*"
+    Action    = "sts:AssumeRole"
+    Condition = { StringEquals = { "sts:ExternalId" = random_password.x.result } }
+  }] })
+}
+resource "aws_iam_role" "account" {
+  name = "a"
+  assume_role_policy = jsonencode({ Statement = [{
+    Effect    = "Allow"
+    Principal = "*"
+    Action    = "sts:AssumeRole"
+    Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.c.account_id } }
+  }] })
+}
+resource "aws_iam_role" "computed_condition" {
+  name = "c"
+  assume_role_policy = jsonencode({ Statement = [{
+    Effect    = "Allow"
+    Principal = "*"
+    Action    = "sts:AssumeRole"
+    Condition = { StringEquals = random_password.x.keepers }
+  }] })
+}
+resource "aws_iam_role" "computed_principal" {
+  name = "p"
+  assume_role_policy = jsonencode({ Statement = [{
+    Effect    = "Allow"
+    Principal = { AWS = data.aws_caller_identity.c.arn }
+    Action    = "sts:AssumeRole"
+  }] })
+}
+data "aws_iam_policy_document" "account" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.c.account_id]
+    }
+  }
+}
+resource "aws_iam_role" "doc_account" {
+  name               = "d"
+  assume_role_policy = data.aws_iam_policy_document.account.json
+}`,
+    },
+    expect: {
+      'aws_iam_role.external_id': 'fail:assume_role_policy',
+      'aws_iam_role.account': 'unknown',
+      'aws_iam_role.computed_condition': 'unknown',
+      'aws_iam_role.computed_principal': 'unknown',
+      'aws_iam_role.doc_account': 'unknown',
+    },
+  },
 ];
 
 describe('IAM rules', () => {

@@ -530,8 +530,8 @@ class Parser {
         const lit = templateLiteralValue(tpl);
         if (lit === undefined) {
           this.fail(
-            'Invalid block label',
-            'Block labels must be plain strings: template sequences ("${" and "%{") are not allowed here.',
+            'Invalid string literal',
+            'Template sequences are not allowed in this string. To include a literal "$" or "%", double it (as "$$" or "%%") to escape it.',
             this.starts[open]!,
             tpl.range.end.offset,
           );
@@ -1169,7 +1169,7 @@ class Parser {
   private unclosedBracket(open: number): never {
     this.failAt(
       open,
-      'Unterminated tuple constructor',
+      'Unterminated tuple constructor expression',
       'There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.',
     );
   }
@@ -1199,7 +1199,7 @@ class Parser {
       if (t === TK_EOF) {
         this.failAt(
           open,
-          'Unterminated object constructor',
+          'Unterminated object constructor expression',
           'There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.',
         );
       }
@@ -1235,7 +1235,7 @@ class Parser {
       if (t === TK_EOF) {
         this.failAt(
           open,
-          'Unterminated object constructor',
+          'Unterminated object constructor expression',
           'There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.',
         );
       }
@@ -1256,7 +1256,7 @@ class Parser {
     const closeType = isObject ? TK_RBRACE : TK_RBRACK;
     this.i++; // for
     if (this.peek() !== TK_IDENT) {
-      this.failAt(this.i, 'Invalid "for" expression', 'For expression requires variable name after "for".');
+      this.failAt(this.i, "Invalid 'for' expression", "For expression requires variable name after 'for'.");
     }
     let keyVar: string | undefined;
     let valueVar = this.text(this.i++);
@@ -1265,7 +1265,7 @@ class Parser {
       if (this.peek() !== TK_IDENT) {
         this.failAt(
           this.i,
-          'Invalid "for" expression',
+          "Invalid 'for' expression",
           'For expression requires value variable name after comma.',
         );
       }
@@ -1275,8 +1275,8 @@ class Parser {
     if (!(this.peek() === TK_IDENT && this.isKeyword(this.i, 'in'))) {
       this.failAt(
         this.i,
-        'Invalid "for" expression',
-        'For expression requires the "in" keyword after its name declarations.',
+        "Invalid 'for' expression",
+        "For expression requires the 'in' keyword after its name declarations.",
       );
     }
     this.i++;
@@ -1284,7 +1284,7 @@ class Parser {
     if (this.peek() !== TK_COLON) {
       this.failAt(
         this.i,
-        'Invalid "for" expression',
+        "Invalid 'for' expression",
         'For expression requires a colon after the collection expression.',
       );
     }
@@ -1295,7 +1295,7 @@ class Parser {
       if (this.peek() !== TK_ARROW) {
         this.failAt(
           this.i,
-          'Invalid "for" expression',
+          "Invalid 'for' expression",
           'For expression requires a "=>" after the key expression in an object "for" expression.',
         );
       }
@@ -1307,7 +1307,7 @@ class Parser {
       if (!isObject) {
         this.failAt(
           this.i,
-          'Invalid "for" expression',
+          "Invalid 'for' expression",
           'Grouping ellipsis (...) cannot be used in a tuple "for" expression.',
         );
       }
@@ -1324,13 +1324,13 @@ class Parser {
       if (t === TK_EOF) {
         this.failAt(
           open,
-          'Invalid "for" expression',
+          "Invalid 'for' expression",
           `There is no closing ${isObject ? 'brace' : 'bracket'} for this "for" expression before the end of the file.`,
         );
       }
       this.failAt(
         this.i,
-        'Invalid "for" expression',
+        "Invalid 'for' expression",
         `Extra characters after the end of the "for" expression: expected ${isObject ? '"}"' : '"]"'}, "if" or "...".`,
       );
     }

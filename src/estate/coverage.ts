@@ -200,17 +200,17 @@ export function analyseCoverage(
     drifted: 0,
   };
   for (const r of live) {
-    if (isIgnored(r.type, r.id, ignore)) {
-      report.counts.ignored++;
-      continue;
-    }
     let match: ManagedResource | undefined;
     for (const k of liveKeys(r)) {
       match = index.get(`${norm(r.type)}\u0000${k}`)?.find((m) => !used.has(m));
       if (match) break;
     }
+    if (match) used.add(match);
+    if (isIgnored(r.type, r.id, ignore)) {
+      report.counts.ignored++;
+      continue;
+    }
     if (match) {
-      used.add(match);
       const drift = driftOf(match, r);
       if (drift.length) report.drifted++;
       report.managed.push({ address: match.address, type: r.type, id: r.id, drift });

@@ -29,7 +29,7 @@ function resource(
   put(r, 'account', base.account ?? (fromArn?.account || undefined));
   put(r, 'name', base.name ?? r.tags['Name']);
   put(r, 'state', base.state);
-  put(r, 'createdAt', base.createdAt);
+  put(r, 'createdAt', base.createdAt === undefined ? undefined : (isoTime(base.createdAt) ?? base.createdAt));
   return r;
 }
 

@@ -346,6 +346,14 @@ describe('parseHcl diagnostics', () => {
     expect(r.file.body.blocks[1]!.body.attributes[0]!.name).toBe('z');
   });
 
+  it('resumes at the next top-level block when a bracket is never closed', () => {
+    const src = 'resource "a" "b" {\n  x = foo(1,\n  y = 2\n}\n\nresource "c" "d" {\n  z = 3\n}\n';
+    const r = parseHcl(src, 'p.tf');
+    expect(r.diagnostics.length).toBeGreaterThan(0);
+    expect(r.file.body.blocks.map((b) => b.labels.join('.'))).toEqual(['a.b', 'c.d']);
+    expect(r.file.body.blocks[1]!.body.attributes.map((a) => a.name)).toEqual(['z']);
+  });
+
   it('reports an unbalanced closing brace and goes on', () => {
     const r = parseHcl('}\na = 1\n', 'x.tf');
     expect(r.diagnostics[0]!.summary).toBe('Argument or block definition required');

@@ -437,9 +437,17 @@ class Parser {
         if (depth === 0) {
           if (t === TK_RBRACE) break;
         } else depth--;
-      } else if (t === TK_NEWLINE && depth === 0) {
-        k++;
-        break;
+      } else if (t === TK_NEWLINE) {
+        if (depth === 0) {
+          k++;
+          break;
+        }
+        // Inside unbalanced brackets: a line that starts at column 1 with a name is, in formatted
+        // code, the next top-level block or argument. Resume there rather than losing the file.
+        if (types[k + 1] === TK_IDENT && this.src.charCodeAt(this.starts[k + 1]! - 1) === 10) {
+          k++;
+          break;
+        }
       }
       k++;
     }

@@ -29,6 +29,16 @@ const reopen = (m: number): IncidentEvent => ({
 });
 const unack = (m: number): IncidentEvent => ({ type: 'unacknowledge', at: at(m), reason: 'ack timeout' });
 
+const page: IncidentEvent = {
+  type: 'page',
+  at: at(2),
+  key: 'k',
+  round: 0,
+  step: 0,
+  users: ['a'],
+  target: 'user:a',
+};
+
 describe('incident lifecycle', () => {
   it.each([
     ['triggered', [], ack(1), 'acknowledged'],
@@ -46,19 +56,7 @@ describe('incident lifecycle', () => {
     ['resolve twice', [resolve(1)], resolve(2)],
     ['reopen an open incident', [], reopen(1)],
     ['unacknowledge a triggered incident', [], unack(1)],
-    [
-      'page a resolved incident',
-      [resolve(1)],
-      {
-        type: 'page',
-        at: at(2),
-        key: 'k',
-        round: 0,
-        step: 0,
-        users: ['a'],
-        target: 'user:a',
-      },
-    ],
+    ['page a resolved incident', [resolve(1)], page],
   ] as const)('refuses to %s', (_n, before, event) => {
     const inc = run(fresh(), [...before]);
     const r = applyIncidentEvent(inc, event);

@@ -140,10 +140,38 @@ export interface Statement {
   condition?: Record<string, Record<string, string[]>>;
   /** Some condition operator or key is Unknown: the statement may be narrowed by it. */
   conditionUnknown?: boolean;
-  /** Some element of Resource / NotResource is Unknown (the known ones are listed). */
-  resourcesUnknown?: boolean;
   /** Some part of the statement is Unknown: decisions that depend on it must answer unknown. */
   partial: boolean;
+  /** Which parts are Unknown (set whenever `partial` is; the known values of a part are listed). */
+  unknownParts?: StatementPart[];
+}
+
+/**
+ * A part of a statement that can be Unknown. `statement`: the whole statement; `actions` covers
+ * Action and NotAction, `resources` Resource and NotResource, `principals` both principal forms.
+ */
+export type StatementPart =
+  | 'statement'
+  | 'effect'
+  | 'sid'
+  | 'actions'
+  | 'resources'
+  | 'principals'
+  | 'conditionKeys'
+  | 'conditionValues';
+
+function markUnknown(st: Statement, part: StatementPart): void {
+  st.partial = true;
+  const parts = (st.unknownParts ??= []);
+  if (!parts.includes(part)) parts.push(part);
+  if (part === 'conditionKeys') st.conditionUnknown = true;
+}
+
+/** Are the Unknown parts of a statement all outside `relevant`? (False for a partial statement of unknown shape.) */
+function unknownOnlyOutside(st: Statement, relevant: readonly StatementPart[]): boolean {
+  if (!st.partial) return true;
+  if (!st.unknownParts) return false;
+  return st.unknownParts.every((p) => !relevant.includes(p));
 }
 
 export type PolicyRead =
@@ -274,15 +302,17 @@ export function statementsFromValue(doc: Value): Statement[] | 'unknown' | undef
   const out: Statement[] = [];
   for (const o of list) {
     if (isUnknown(o)) {
-      out.push({ effect: 'unknown', partial: true });
+      out.push({ effect: 'unknown', partial: true, unknownParts: ['statement'] });
       continue;
     }
     if (!isObjectValue(o)) continue;
     const effect = o['Effect'];
     const st: Statement = {
       effect: isUnknown(effect) ? 'unknown' : effect === 'Deny' ? 'Deny' : 'Allow',
-      partial: isUnknown(effect) || isUnknown(o['Sid']),
+      partial: false,
     };
+    if (isUnknown(effect)) markUnknown(st, 'effect');
+    if (isUnknown(o['Sid'])) markUnknown(st, 'sid');
     if (typeof o['Sid'] === 'string') st.sid = o['Sid'];
     const fields: Array<[string, 'actions' | 'notActions' | 'resources' | 'notResources']> = [
       ['Action', 'actions'],
@@ -294,10 +324,7 @@ export function statementsFromValue(doc: Value): Statement[] | 'unknown' | undef
       if (o[attr] === undefined) continue;
       const l = valueStrings(o[attr]);
       st[key] = l.values;
-      if (l.unknown) {
-        st.partial = true;
-        if (key === 'resources' || key === 'notResources') st.resourcesUnknown = true;
-      }
+      if (l.unknown) markUnknown(st, key === 'resources' || key === 'notResources' ? 'resources' : 'actions');
     }
     for (const [attr, key] of [
       ['Principal', 'principals'],
@@ -305,12 +332,12 @@ export function statementsFromValue(doc: Value): Statement[] | 'unknown' | undef
     ] as const) {
       const p = valuePrincipals(o[attr]);
       if (p.principals) st[key] = p.principals;
-      if (p.unknown) st.partial = true;
+      if (p.unknown) markUnknown(st, 'principals');
     }
     const c = valueCondition(o['Condition']);
     if (c.condition && Object.keys(c.condition).length > 0) st.condition = c.condition;
-    if (c.keysUnknown) st.conditionUnknown = true;
-    if (c.keysUnknown || c.valuesUnknown) st.partial = true;
+    if (c.keysUnknown) markUnknown(st, 'conditionKeys');
+    if (c.valuesUnknown) markUnknown(st, 'conditionValues');
     out.push(st);
   }
   return out;
@@ -345,8 +372,9 @@ export function statementsFromDocument(doc: IacResource): Statement[] | 'unknown
     const effect = s['effect'];
     const st: Statement = {
       effect: isUnknown(effect) ? 'unknown' : effect === 'Deny' ? 'Deny' : 'Allow',
-      partial: isUnknown(effect),
+      partial: false,
     };
+    if (isUnknown(effect)) markUnknown(st, 'effect');
     if (typeof s['sid'] === 'string') st.sid = s['sid'];
     const fields: Array<[string, 'actions' | 'notActions' | 'resources' | 'notResources']> = [
       ['actions', 'actions'],
@@ -357,39 +385,33 @@ export function statementsFromDocument(doc: IacResource): Statement[] | 'unknown
     for (const [attr, key] of fields) {
       const l = listOf(s[attr]);
       if (l === undefined) continue;
-      if (l.unknown) {
-        st.partial = true;
-        if (key === 'resources' || key === 'notResources') st.resourcesUnknown = true;
-      }
+      if (l.unknown) markUnknown(st, key === 'resources' || key === 'notResources' ? 'resources' : 'actions');
       st[key] = l.values;
     }
     const p = blocks(s, 'principals');
     if (Array.isArray(p) ? p.length > 0 : true) {
       const r = docPrincipals(p);
       st.principals = r.principals;
-      if (r.unknown) st.partial = true;
+      if (r.unknown) markUnknown(st, 'principals');
     }
     const np = blocks(s, 'not_principals');
     if (Array.isArray(np) ? np.length > 0 : true) {
       const r = docPrincipals(np);
       st.notPrincipals = r.principals;
-      if (r.unknown) st.partial = true;
+      if (r.unknown) markUnknown(st, 'principals');
     }
     const conds = blockList(s, 'condition');
-    if (conds === 'unknown') {
-      st.partial = true;
-      st.conditionUnknown = true;
-    } else if (conds.length > 0) {
+    if (conds === 'unknown') markUnknown(st, 'conditionKeys');
+    else if (conds.length > 0) {
       const c: Record<string, Record<string, string[]>> = {};
       for (const cond of conds) {
         const test = cond['test'];
         const variable = cond['variable'];
         const values = strings(cond['values']);
-        if (values.unknown) st.partial = true;
+        if (values.unknown) markUnknown(st, 'conditionValues');
         if (typeof test !== 'string' || typeof variable !== 'string') {
           // The key is not known: it may well narrow the statement.
-          st.partial = true;
-          st.conditionUnknown = true;
+          markUnknown(st, 'conditionKeys');
           continue;
         }
         // A known key with Unknown values still narrows (or not) by its key alone.
@@ -519,6 +541,8 @@ export function stmtName(st: Statement, i: number): string {
   return st.sid ? `statement "${st.sid}"` : `statement ${i + 1}`;
 }
 
+const PUBLIC_POLICY_PARTS: readonly StatementPart[] = ['statement', 'effect', 'principals', 'conditionKeys'];
+
 /** Public, unconditioned Allow statements of a policy read, as a check result. */
 export function publicPolicyResult(read: PolicyRead, path: string, what: string): CheckResult {
   if (read.kind === 'absent') return SKIP;
@@ -527,7 +551,9 @@ export function publicPolicyResult(read: PolicyRead, path: string, what: string)
   const bad: string[] = [];
   let partial = false;
   read.statements.forEach((st, i) => {
-    if (st.partial) partial = true;
+    if (st.effect === 'Deny') return;
+    // The answer rests on Effect, Principal and condition keys: other Unknown parts do not matter.
+    if (!unknownOnlyOutside(st, PUBLIC_POLICY_PARTS)) partial = true;
     if (st.effect !== 'Allow') return;
     if (isPublicPrincipal(st) && !hasNarrowingCondition(st)) bad.push(stmtName(st, i));
   });
@@ -552,20 +578,25 @@ export const IDENTITY_POLICY_ATTRS: Record<string, string[]> = {
 };
 
 /**
- * An Allow of every action (`"*"`) whose Resource is partly Unknown and not known to include
- * `"*"` is either full admin or all actions on specific resources: which one depends on the
- * Unknown, so for the identity-policy rules its effect is treated as unknown.
+ * Prepares a read for the identity-policy rules (OPS-AWS-IAM-001..005), which judge an Allow
+ * statement by its Effect, Action/NotAction and, for grants of every action or of iam:PassRole,
+ * whether Resource includes "*". For those rules:
+ * - an Unknown Resource (not known to include "*") on a grant of every action or of iam:PassRole
+ *   decides between admin and scoped access, so the statement's effect is treated as unknown;
+ * - Unknown parts they never look at (Resource otherwise, Principal, Condition, Sid) do not make
+ *   the statement partial, so it can pass.
  */
-function guardUnknownScope(read: PolicyRead): PolicyRead {
+function forIdentityRules(read: PolicyRead): PolicyRead {
   if (read.kind !== 'document') return read;
-  const statements = read.statements.map((st) =>
-    st.effect === 'Allow' &&
-    st.resourcesUnknown === true &&
-    (st.actions ?? []).some(isFullWildcard) &&
-    !(st.resources ?? []).includes('*')
-      ? { ...st, effect: 'unknown' as const, partial: true }
-      : st,
-  );
+  const statements = read.statements.map((st): Statement => {
+    if (st.effect !== 'Allow' || !st.partial || !st.unknownParts) return st;
+    const scoped = (st.actions ?? []).some((a) => isFullWildcard(a) || actionMatches(a, 'iam:PassRole'));
+    if (st.unknownParts.includes('resources') && scoped && !(st.resources ?? []).includes('*')) {
+      return { ...st, effect: 'unknown' };
+    }
+    if (unknownOnlyOutside(st, ['statement', 'effect', 'actions'])) return { ...st, partial: false };
+    return st;
+  });
   return { ...read, statements };
 }
 
@@ -585,10 +616,10 @@ export function identityPolicies(
       ];
     return inline.map((_, i) => ({
       path: `inline_policy.${i}.policy`,
-      read: guardUnknownScope(readPolicy(r, `inline_policy.${i}.policy`, ctx)),
+      read: forIdentityRules(readPolicy(r, `inline_policy.${i}.policy`, ctx)),
     }));
   }
-  return [{ path: 'policy', read: guardUnknownScope(readPolicy(r, 'policy', ctx)) }];
+  return [{ path: 'policy', read: forIdentityRules(readPolicy(r, 'policy', ctx)) }];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -332,7 +332,7 @@ resource "aws_iam_role" "svc" {
   },
   {
     rule: 'OPS-AWS-IAM-001',
-    name: 'jsonencode documents with a computed Resource: unknown unless a known "*" decides',
+    name: 'jsonencode documents with a computed Resource: decided when the Resource cannot matter',
     files: {
       'main.tf':
         'resource "aws_s3_bucket" "b" { bucket = "b" }\n' +
@@ -345,7 +345,7 @@ resource "aws_iam_role" "svc" {
       'aws_iam_policy.computed': 'unknown',
       'aws_iam_policy.star': 'fail:policy',
       'aws_iam_policy.effect': 'unknown',
-      'aws_iam_policy.scoped': 'unknown',
+      'aws_iam_policy.scoped': 'pass',
     },
   },
   {
@@ -368,7 +368,23 @@ resource "aws_iam_role" "svc" {
         policy('svc', '{ Effect = "Allow", Action = "s3:*", Resource = aws_s3_bucket.b.arn }') +
         policy('narrow', '{ Effect = "Allow", Action = ["s3:GetObject"], Resource = aws_s3_bucket.b.arn }'),
     },
-    expect: { 'aws_iam_policy.svc': 'fail:policy', 'aws_iam_policy.narrow': 'unknown' },
+    expect: { 'aws_iam_policy.svc': 'fail:policy', 'aws_iam_policy.narrow': 'pass' },
+  },
+  {
+    rule: 'OPS-AWS-IAM-002',
+    name: 'iam:PassRole on a computed Resource is unknown, on a known "*" next to it a violation',
+    files: {
+      'main.tf':
+        'resource "aws_iam_role" "r" { assume_role_policy = "{}" }\n' +
+        policy('computed', '{ Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.r.arn }') +
+        policy('star', '{ Effect = "Allow", Action = "iam:Pass*", Resource = ["*", aws_iam_role.r.arn] }') +
+        policy('computed_action', '{ Effect = "Allow", Action = [aws_iam_role.r.name], Resource = "*" }'),
+    },
+    expect: {
+      'aws_iam_policy.computed': 'unknown',
+      'aws_iam_policy.star': 'fail:policy',
+      'aws_iam_policy.computed_action': 'unknown',
+    },
   },
   {
     rule: 'OPS-AWS-IAM-015',
@@ -437,6 +453,38 @@ resource "aws_iam_role" "doc_account" {
       'aws_iam_role.computed_condition': 'unknown',
       'aws_iam_role.computed_principal': 'unknown',
       'aws_iam_role.doc_account': 'unknown',
+    },
+  },
+  {
+    rule: 'OPS-AWS-SQS-002',
+    name: 'resource policies read from jsonencode with computed values (shared policy reader)',
+    files: {
+      'main.tf': `
+resource "aws_sqs_queue" "q" { name = "q" }
+resource "aws_sns_topic" "t" { name = "t" }
+resource "aws_sqs_queue_policy" "public" {
+  queue_url = aws_sqs_queue.q.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "sqs:SendMessage", Resource = aws_sqs_queue.q.arn }] })
+}
+resource "aws_sqs_queue_policy" "from_topic" {
+  queue_url = aws_sqs_queue.q.id
+  policy = jsonencode({ Statement = [{
+    Effect    = "Allow"
+    Principal = "*"
+    Action    = "sqs:SendMessage"
+    Resource  = aws_sqs_queue.q.arn
+    Condition = { ArnEquals = { "aws:SourceArn" = aws_sns_topic.t.arn } }
+  }] })
+}
+resource "aws_sqs_queue_policy" "computed_principal" {
+  queue_url = aws_sqs_queue.q.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = aws_sns_topic.t.owner }, Action = "sqs:*", Resource = "*" }] })
+}`,
+    },
+    expect: {
+      'aws_sqs_queue_policy.public': 'fail:policy',
+      'aws_sqs_queue_policy.from_topic': 'pass',
+      'aws_sqs_queue_policy.computed_principal': 'unknown',
     },
   },
 ];

@@ -160,6 +160,28 @@ describe.skipIf(!have)('opsdeck estate', () => {
     expect(r.err).toContain(message);
   });
 
+  it('prices with a user price file given by --prices, and fails with 3 on an unreadable one', async () => {
+    writeFileSync(
+      path.join(work, 'my-prices.json'),
+      JSON.stringify({ region: 'eu-west-1', currency: 'USD', elastic_ip: { idle_hour: 0.01 } }),
+    );
+    const r = await run(['report', live, '--prices', 'my-prices.json', '--format', 'csv'], work);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      'waste,unassociated-eip,aws_eip,eipalloc-0c2e1da5c1bb166f5,Elastic IP 35.85.26.59 is not associated,7.3,7.3',
+    );
+    writeFileSync(path.join(work, 'bad-prices.json'), '{ nope');
+    const bad = await run(['report', live, '--prices', 'bad-prices.json'], work);
+    expect(bad.code).toBe(3);
+    expect(bad.err).toContain('price file');
+  });
+
+  it('tells a snapshot passed as an input path apart from an export', async () => {
+    await run(['import', live, '--out', 'snap3.json'], work);
+    const r = await run(['report', 'snap3.json', '--format', 'json'], work);
+    expect(r.err).toContain('this is an opsdeck estate snapshot, not an export; read it with --snapshot');
+  });
+
   it('reports a snapshot that is JSON but not a snapshot as unreadable input', async () => {
     writeFileSync(path.join(work, 'other.json'), '{"version": 2}');
     const r = await run(['report', '--snapshot', 'other.json'], work);

@@ -105,6 +105,22 @@ function importOne(
     acc.diagnostics.push({ severity: 'error', file, ...where });
     return { kind: 'unknown', items: 0 };
   }
+  const snap = obj(doc);
+  if (
+    snap &&
+    snap['version'] === 1 &&
+    Array.isArray(snap['resources']) &&
+    Array.isArray(snap['managed']) &&
+    'takenAt' in snap
+  ) {
+    acc.diagnostics.push({
+      severity: 'warning',
+      file,
+      path: '$',
+      message: 'this is an opsdeck estate snapshot, not an export; read it with --snapshot',
+    });
+    return { kind: 'unknown', items: 0 };
+  }
   const { doc: inner, status } = unwrapRecording(doc);
   const kind = detectKind(inner);
   if (kind === undefined) {

@@ -287,7 +287,7 @@ resource "aws_s3_bucket_policy" "scoped" {
   },
   {
     rule: 'OPS-AWS-S3-006',
-    name: 'a policy built from values known only after apply is unknown',
+    name: 'a public grant is reported although its Resource is known only after apply',
     files: {
       'main.tf':
         bucket('b') +
@@ -295,6 +295,22 @@ resource "aws_s3_bucket_policy" "scoped" {
   bucket = aws_s3_bucket.b.id
   policy = jsonencode({
     Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "\${aws_s3_bucket.b.arn}/*" }]
+  })
+}`,
+    },
+    expect: { 'aws_s3_bucket_policy.p': 'fail:policy' },
+  },
+  {
+    rule: 'OPS-AWS-S3-006',
+    name: 'a policy whose Principal is known only after apply is unknown',
+    files: {
+      'main.tf':
+        bucket('b') +
+        'resource "aws_iam_role" "r" {\n  name = "r"\n}\n' +
+        `resource "aws_s3_bucket_policy" "p" {
+  bucket = aws_s3_bucket.b.id
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = { AWS = aws_iam_role.r.arn }, Action = "s3:GetObject", Resource = "\${aws_s3_bucket.b.arn}/*" }]
   })
 }`,
     },

@@ -144,6 +144,63 @@ describe.skipIf(!have)('IaC coverage and drift', () => {
     expect(c.drifted).toBe(2);
   });
 
+  it('reports public access drift between the public access block of a bucket in state and get-public-access-block', () => {
+    const dir = unwrapRecordings(['test_s3_get_resources']);
+    const pab = {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: false,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    };
+    const l = importFiles(
+      [
+        ...readTexts(filesUnder(dir)),
+        { path: `${dir}/test_s3_get_resources/pab.json`, text: JSON.stringify(pab) },
+      ],
+      T0,
+    );
+    expect(l.resources[0]?.attributes['PublicAccessBlockConfiguration']).toEqual(
+      pab.PublicAccessBlockConfiguration,
+    );
+    const state = JSON.stringify({
+      version: 4,
+      serial: 1,
+      lineage: 'x',
+      resources: [
+        {
+          mode: 'managed',
+          type: 'aws_s3_bucket',
+          name: 'b',
+          instances: [{ attributes: { id: 'c7n-codebuild', bucket: 'c7n-codebuild' } }],
+        },
+        {
+          mode: 'managed',
+          type: 'aws_s3_bucket_public_access_block',
+          name: 'b',
+          instances: [
+            {
+              attributes: {
+                id: 'c7n-codebuild',
+                bucket: 'c7n-codebuild',
+                block_public_acls: true,
+                block_public_policy: true,
+                ignore_public_acls: true,
+                restrict_public_buckets: true,
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const st = importFiles([{ path: 's.tfstate', text: state }], T0);
+    const c = analyseCoverage(l.resources, st.managed, l.scannedTypes);
+    expect(c.managed[0]?.drift).toEqual([
+      { field: 'public_access_block.block_public_policy', state: true, live: false },
+    ]);
+  });
+
   it('matches a v3 state EIP by allocation id', () => {
     const l = live('test_norelease_attached_nif');
     const v3 = importFiles(readTexts([path.join(fixtures, 'v3.tfstate')]), T0);

@@ -82,8 +82,6 @@ interface DriftRule {
   live: Getter;
 }
 
-const first = (x: Json | undefined): JsonObject | undefined => (Array.isArray(x) ? obj(x[0]) : obj(x));
-
 /** The attributes that matter for drift, per type: tags, size and class, encryption, public access. */
 const DRIFT_RULES: Record<string, DriftRule[]> = {
   aws_instance: [
@@ -123,13 +121,6 @@ const DRIFT_RULES: Record<string, DriftRule[]> = {
       live: (a) => (str(a['Scheme']) === undefined ? undefined : a['Scheme'] === 'internal'),
     },
   ],
-  aws_s3_bucket: [
-    {
-      field: 'public_access_block.block_public_acls',
-      state: (a) => bool(first(a['public_access_block'])?.['block_public_acls']),
-      live: (a) => bool(obj(a['PublicAccessBlockConfiguration'])?.['BlockPublicAcls']),
-    },
-  ],
 };
 
 function stateTags(m: ManagedResource): Record<string, string> | undefined {
@@ -153,6 +144,30 @@ function tagDrift(m: ManagedResource, r: EstateResource): DriftItem | undefined 
   const a = clean(st);
   const b = clean(r.tags);
   return JSON.stringify(a) === JSON.stringify(b) ? undefined : { field: 'tags', state: a, live: b };
+}
+
+const PAB_FLAGS: Array<[string, string]> = [
+  ['block_public_acls', 'BlockPublicAcls'],
+  ['block_public_policy', 'BlockPublicPolicy'],
+  ['ignore_public_acls', 'IgnorePublicAcls'],
+  ['restrict_public_buckets', 'RestrictPublicBuckets'],
+];
+
+/**
+ * Public access drift of a bucket: the state's `aws_s3_bucket_public_access_block` for it against
+ * the live `get-public-access-block` configuration (when both are known).
+ */
+function publicAccessDrift(pab: ManagedResource | undefined, r: EstateResource): DriftItem[] {
+  const live = obj(r.attributes['PublicAccessBlockConfiguration']);
+  if (!pab || !live) return [];
+  const out: DriftItem[] = [];
+  for (const [tf, aws] of PAB_FLAGS) {
+    const s = bool(pab.attributes[tf]);
+    const l = bool(live[aws]);
+    if (s !== undefined && l !== undefined && s !== l)
+      out.push({ field: `public_access_block.${tf}`, state: s, live: l });
+  }
+  return out;
 }
 
 export function driftOf(m: ManagedResource, r: EstateResource): DriftItem[] {
@@ -188,6 +203,11 @@ export function analyseCoverage(
       index.set(key, list);
     }
   }
+  const pabByBucket = new Map<string, ManagedResource>();
+  for (const m of state) {
+    const b = str(m.attributes['bucket']);
+    if (m.type === 'aws_s3_bucket_public_access_block' && b) pabByBucket.set(b, m);
+  }
   const scanned = new Set(scannedTypes.map(norm));
   const used = new Set<ManagedResource>();
   const report: CoverageReport = {
@@ -212,6 +232,7 @@ export function analyseCoverage(
     }
     if (match) {
       const drift = driftOf(match, r);
+      if (r.type === 'aws_s3_bucket') drift.push(...publicAccessDrift(pabByBucket.get(r.id), r));
       if (drift.length) report.drifted++;
       report.managed.push({ address: match.address, type: r.type, id: r.id, drift });
     } else {

@@ -25,6 +25,7 @@ export type ImportKind =
   | 'aws-describe-db-instances'
   | 'aws-list-buckets'
   | 'aws-get-bucket-tagging'
+  | 'aws-get-public-access-block'
   | 'aws-get-resources'
   | 'aws-describe-nat-gateways'
   | 'aws-list-certificates'

@@ -13,6 +13,8 @@ export interface TagPatch {
   /** For get-bucket-tagging: the bucket, when the document names it. */
   bucket?: string;
   tags: Record<string, string>;
+  /** Attributes to merge (get-public-access-block). */
+  attributes?: JsonObject;
   file: string;
   kind: ImportKind;
   /** Complete resource record for ARNs no describe call listed (get-resources). */

@@ -282,6 +282,20 @@ export function importAws(kind: ImportKind, doc: JsonObject, file: string, acc: 
       n = 1;
       break;
     }
+    case 'aws-get-public-access-block': {
+      const cfg = obj(doc['PublicAccessBlockConfiguration']) ?? {};
+      const patch: ImportAccumulator['tagPatches'][number] = {
+        tags: {},
+        attributes: { PublicAccessBlockConfiguration: cfg },
+        file,
+        kind,
+      };
+      const b = str(doc['Bucket']);
+      if (b) patch.bucket = b;
+      acc.tagPatches.push(patch);
+      n = 1;
+      break;
+    }
     case 'aws-get-resources':
       arr(doc['ResourceTagMappingList']).forEach((v, i) => {
         const o = obj(v);

@@ -54,6 +54,7 @@ export function detectKind(doc: Json): ImportKind | undefined {
   if (has(o, 'DBInstances')) return 'aws-describe-db-instances';
   if (has(o, 'Buckets')) return 'aws-list-buckets';
   if (has(o, 'TagSet')) return 'aws-get-bucket-tagging';
+  if (has(o, 'PublicAccessBlockConfiguration')) return 'aws-get-public-access-block';
   if (has(o, 'ResourceTagMappingList')) return 'aws-get-resources';
   if (has(o, 'NatGateways')) return 'aws-describe-nat-gateways';
   if (has(o, 'CertificateSummaryList')) return 'aws-list-certificates';

@@ -219,7 +219,7 @@ function link(acc: ImportAccumulator): void {
     byTypeId.set(`${r.type}\u0000${r.id}`, r);
   }
   for (const p of acc.tagPatches) {
-    if (p.kind === 'aws-get-bucket-tagging') {
+    if (p.kind === 'aws-get-bucket-tagging' || p.kind === 'aws-get-public-access-block') {
       const buckets = acc.resources.filter((r) => r.type === 'aws_s3_bucket');
       const target =
         (p.bucket ? buckets.find((b) => b.id === p.bucket) : undefined) ??
@@ -228,14 +228,15 @@ function link(acc: ImportAccumulator): void {
           const same = buckets.filter((b) => dirOf(b.source.file) === dirOf(p.file));
           return same.length === 1 ? same[0] : undefined;
         })();
-      if (target) target.tags = { ...target.tags, ...p.tags };
-      else
+      if (target) {
+        target.tags = { ...target.tags, ...p.tags };
+        if (p.attributes) target.attributes = { ...target.attributes, ...p.attributes };
+      } else
         acc.diagnostics.push({
           severity: 'info',
           file: p.file,
-          path: '$.TagSet',
-          message:
-            'get-bucket-tagging output could not be attributed to a bucket (add "Bucket" to the file, or put the bucket name in the file name)',
+          path: p.kind === 'aws-get-bucket-tagging' ? '$.TagSet' : '$.PublicAccessBlockConfiguration',
+          message: `${p.kind === 'aws-get-bucket-tagging' ? 'get-bucket-tagging' : 'get-public-access-block'} output could not be attributed to a bucket (add "Bucket" to the file, or put the bucket name in the file name)`,
         });
       continue;
     }

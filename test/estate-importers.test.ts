@@ -209,6 +209,38 @@ describe.skipIf(!have)('AWS CLI importers on the recorded responses', () => {
     expect(s.diagnostics.filter((d) => d.message.includes('could not be attributed'))).toHaveLength(3);
   });
 
+  it('reads get-metric-data results, one series per result, attributed by the id in the label', () => {
+    const text = JSON.stringify({
+      MetricDataResults: [
+        {
+          Id: 'cpu',
+          Label: 'i-0123456789abcdef0 CPUUtilization',
+          Timestamps: ['2026-11-02T00:00:00Z', '2026-11-01T00:00:00Z'],
+          Values: [4, 2],
+          StatusCode: 'Complete',
+        },
+        {
+          Id: 'net',
+          Label: 'NetworkIn',
+          Timestamps: ['2026-11-01T00:00:00Z'],
+          Values: [100],
+          StatusCode: 'Complete',
+        },
+      ],
+      Messages: [],
+    });
+    const s = importFiles([{ path: 'metric-data.json', text }], T0);
+    expect(s.files[0]?.kind).toBe('aws-get-metric-data');
+    expect(s.metrics).toHaveLength(2);
+    expect(s.metrics[0]?.resourceId).toBe('i-0123456789abcdef0');
+    expect(s.metrics[0]?.metric).toBe('CPUUtilization');
+    expect(s.metrics[0]?.datapoints.map((d) => [d.timestamp, d.value])).toEqual([
+      ['2026-11-01T00:00:00.000Z', 2],
+      ['2026-11-02T00:00:00.000Z', 4],
+    ]);
+    expect(s.metrics[1]?.resourceId).toBeUndefined();
+  });
+
   it('takes the resource id from Dimensions when the file carries them', () => {
     const text = JSON.stringify({
       Label: 'CPUUtilization',

@@ -276,9 +276,13 @@ function link(acc: ImportAccumulator): void {
   }
   for (const m of acc.metrics) {
     if (m.resourceId) continue;
-    const fromText = ID_IN_TEXT.exec(m.metric)?.[1] ?? ID_IN_TEXT.exec(baseOf(m.source.file))?.[1];
+    const inLabel = ID_IN_TEXT.exec(m.metric)?.[1];
+    const fromText = inLabel ?? ID_IN_TEXT.exec(baseOf(m.source.file))?.[1];
     if (fromText) {
       m.resourceId = fromText;
+      // "i-0abc CPUUtilization" (a get-metric-data label) names the metric CPUUtilization
+      const rest = inLabel ? m.metric.replace(inLabel, '').trim() : '';
+      if (rest) m.metric = rest;
       continue;
     }
     if (EC2_METRICS.has(m.metric)) {

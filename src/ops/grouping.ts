@@ -16,6 +16,8 @@ export interface GroupingConfig {
   /** Resolve alerts not seen for this many minutes (for sources that never send "resolved"). */
   resolveTimeoutMinutes?: number;
   flapping?: { changes: number; windowMinutes: number };
+  /** Prefix of every group key (the service id), so alerts of different services never share a group. */
+  scope?: string;
 }
 
 export interface TrackedAlert {
@@ -60,6 +62,11 @@ export function emptyGroupingState(): GroupingState {
 
 /** The group key of an alert under a configuration. */
 export function groupKeyOf(alert: Alert, config: GroupingConfig): string {
+  const key = unscopedGroupKey(alert, config);
+  return config.scope === undefined ? key : `${config.scope}/${key}`;
+}
+
+function unscopedGroupKey(alert: Alert, config: GroupingConfig): string {
   if (config.groupBy && config.groupBy.length > 0) {
     return `${alert.source}:{${config.groupBy.map((l) => `${l}=${JSON.stringify(alert.labels[l] ?? '')}`).join(',')}}`;
   }

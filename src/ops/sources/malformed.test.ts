@@ -69,7 +69,7 @@ const cases: [AlertSource, string, unknown, string, string][] = [
     '/alerts/0/annotations',
     'must be an object',
   ],
-  ['grafana', 'a bad state', grafana({}, { state: 'weird' }), '/state', 'must be one of'],
+  ['grafana', 'a state that is not a string', grafana({}, { state: 3 }), '/state', 'must be a string'],
   ['grafana', 'orgId not a number', grafana({}, { orgId: '1' }), '/orgId', 'must be a number'],
   ['grafana', 'no alerts', grafana({}, { alerts: undefined }), '/alerts', 'is required'],
   ['azure-monitor', 'a wrong schemaId', azure({}, { schemaId: 'other' }), '/schemaId', 'common alert schema'],

@@ -27,8 +27,7 @@ export function normalize(body: unknown): NormalizeResult {
     const groupKey = r.string(root['groupKey'], '/groupKey');
     if (root['orgId'] !== undefined && typeof root['orgId'] !== 'number')
       r.fail('/orgId', 'must be a number');
-    if (root['state'] !== undefined)
-      r.oneOf(root['state'], '/state', ['alerting', 'ok', 'no_data', 'pending', 'error'] as const);
+    if (root['state'] !== undefined) r.string(root['state'], '/state');
     if (typeof root['truncatedAlerts'] === 'number') truncated = root['truncatedAlerts'];
     const list = r.array(root['alerts'], '/alerts') ?? [];
     list.forEach((item, i) => {

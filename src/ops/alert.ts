@@ -74,10 +74,17 @@ export interface IngestError {
 
 export type NormalizeResult = Result<NormalizedBatch, IngestError>;
 
+/** What the ingestion adapter knows about the request besides body and headers. */
+export interface IngestContext {
+  /** When the request was received (ISO); PagerDuty uses it when an event carries no time. */
+  receivedAt?: string;
+}
+
 /** A normalizer: body (already JSON-parsed, or the raw text for text/plain sources) to alerts. */
 export type Normalizer = (
   body: unknown,
   headers?: Readonly<Record<string, string | undefined>>,
+  context?: IngestContext,
 ) => NormalizeResult;
 
 export function ingestError(source: AlertSource, problems: { path: string; message: string }[]): IngestError {

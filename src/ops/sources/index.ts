@@ -13,5 +13,5 @@ export const normalizers: Readonly<Record<AlertSource, Normalizer>> = {
   cloudwatch,
   'azure-monitor': azureMonitor,
   'gcp-monitoring': gcpMonitoring,
-  pagerduty: (body, headers) => pagerduty(body, headers),
+  pagerduty,
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { normalizers } from './index.js';
 import { normalize, pagerDutyErrorResponse } from './pagerduty.js';
 
 const KEY = 'R015ABCDEFGHIJKLMNOPQRSTUVWXYZ12';
@@ -82,6 +83,11 @@ describe('PagerDuty Events API v2', () => {
       message: 'Event object is invalid',
       errors: [message],
     });
+  });
+
+  it('gets the receive time through the normalizer registry', () => {
+    const r = normalizers.pagerduty({ routing_key: KEY, event_action: 'trigger', payload }, {}, at);
+    expect(r.ok && r.value.alerts[0]?.startsAt).toBe(at.receivedAt);
   });
 
   it('needs a timestamp or a receive time for a trigger', () => {

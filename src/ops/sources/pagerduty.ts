@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PayloadReader, dedupKeyOf, finish, parseJsonBody } from '../alert.js';
-import type { Alert, IngestError, NormalizeResult, Severity } from '../alert.js';
+import type { Alert, IngestContext, IngestError, NormalizeResult, Severity } from '../alert.js';
 
 /** The 400 body PagerDuty's Events API v2 answers for an invalid event. */
 export interface PagerDutyInvalidEvent {
@@ -22,11 +22,6 @@ export function pagerDutyErrorResponse(e: IngestError): PagerDutyInvalidEvent {
   };
 }
 
-/** Options the ingestion adapter passes: the instant the event was received. */
-export interface PagerDutyContext {
-  receivedAt?: string;
-}
-
 /**
  * PagerDuty Events API v2 (`POST /v2/enqueue`). `trigger` opens or updates the alert with
  * `dedup_key` (generated when absent, as PagerDuty does: here a hash of the routing key, payload
@@ -36,7 +31,7 @@ export interface PagerDutyContext {
 export function normalize(
   body: unknown,
   _headers?: Readonly<Record<string, string | undefined>>,
-  context: PagerDutyContext = {},
+  context: IngestContext = {},
 ): NormalizeResult {
   const parsed = parseJsonBody('pagerduty', body);
   if (!parsed.ok) return parsed;

@@ -2,26 +2,34 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isOpsdeckError } from '../core/errors.js';
 import type { CliContext } from './cli-context.js';
-import { registerAudit } from './commands/audit.js';
-import { registerDb } from './commands/db.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerToken } from './commands/token.js';
-import { registerUser } from './commands/user.js';
-import { registerServe } from './commands/serve.js';
-import { registerScan } from './commands/scan.js';
-import { registerEstate } from './commands/estate.js';
 
-/** Each command module registers itself on the program; add new ones to this list. */
-const registrations: Array<(program: Command, ctx: CliContext) => void> = [
-  registerServe,
-  registerDb,
-  registerUser,
-  registerToken,
-  registerAudit,
-  registerDoctor,
-  registerScan,
-  registerEstate,
-];
+type Register = (program: Command, ctx: CliContext) => void;
+
+/**
+ * The top-level commands and the module that registers each. Modules are imported only when
+ * their command runs (or for help), so `opsdeck scan` does not pay for loading the server, the
+ * database drivers or the configuration schema: start-up time is part of every CI scan.
+ */
+const commandModules: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  db: async () => (await import('./commands/db.js')).registerDb,
+  user: async () => (await import('./commands/user.js')).registerUser,
+  token: async () => (await import('./commands/token.js')).registerToken,
+  audit: async () => (await import('./commands/audit.js')).registerAudit,
+  doctor: async () => (await import('./commands/doctor.js')).registerDoctor,
+  scan: async () => (await import('./commands/scan.js')).registerScan,
+  rules: async () => (await import('./commands/scan.js')).registerScan,
+  estate: async () => (await import('./commands/estate.js')).registerEstate,
+};
+
+/** Which registrations `argv` needs: only its command's, none for --version, all for help. */
+async function registrationsFor(argv: readonly string[]): Promise<Register[]> {
+  const first = argv[2];
+  if (first === '-V' || first === '--version') return [];
+  const load = first !== undefined ? commandModules[first] : undefined;
+  const loaders = load ? [load] : Object.values(commandModules);
+  return [...new Set(await Promise.all(loaders.map((l) => l())))];
+}
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -30,7 +38,7 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-export function buildProgram(ctx: CliContext): Command {
+export function buildProgram(ctx: CliContext, registrations: readonly Register[]): Command {
   const program = new Command('opsdeck')
     .description(
       'Self-hosted cloud operations platform: IaC guardrails, estate hygiene, alerts, changes, audit.',
@@ -56,7 +64,7 @@ export async function main(argv: string[], partial: Partial<CliContext> = {}): P
     exitCode: 0,
     ...partial,
   };
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, await registrationsFor(argv));
   try {
     await program.parseAsync(argv);
     return ctx.exitCode;

@@ -17,7 +17,7 @@ import {
   type SourceFileInfo,
 } from '../iac/terraform/index.js';
 import { baselineFingerprints, parseBaseline } from '../policy/baseline.js';
-import { EMPTY_CONFIG, isExcluded, parseConfig, type ScanConfig } from '../policy/config.js';
+import { EMPTY_CONFIG, isExcluded, type ScanConfig } from '../policy/scan-config.js';
 import { runEngine, selectRules, unknownSelectors, type EngineResult } from '../policy/engine.js';
 import { buildReport, type ScanDiagnostic, type ScanReport } from '../policy/report/model.js';
 import type { Rule, Severity } from '../policy/rule.js';
@@ -105,6 +105,8 @@ async function loadConfig(opts: ScanOptions, dir: string): Promise<{ config: Sca
       }
       continue;
     }
+    // Loaded only when there is a file: the schema library costs start-up time.
+    const { parseConfig } = await import('../policy/config.js');
     return { config: parseConfig(text, posixRel(opts.cwd, file)), file };
   }
   return { config: EMPTY_CONFIG };

@@ -19,8 +19,11 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { parseDocument } from 'yaml';
 import { OpsdeckError, type ErrorDetail } from '../core/errors.js';
-import { SEVERITIES, type Severity, type TagPolicy } from './rule.js';
+import { SEVERITIES } from './rule.js';
 import { DEFAULT_TAG_POLICY } from './tag-policy.js';
+import type { ScanConfig } from './scan-config.js';
+
+export { EMPTY_CONFIG, globToRegExp, isExcluded, type ScanConfig } from './scan-config.js';
 
 const SeveritySchema = Type.Union(SEVERITIES.map((s) => Type.Literal(s)));
 
@@ -53,23 +56,6 @@ export const ConfigSchema = Type.Object(
 );
 
 export type RawConfig = Static<typeof ConfigSchema>;
-
-export interface ScanConfig {
-  severityThreshold?: Severity;
-  enable: string[];
-  disable: string[];
-  severityOverrides: Record<string, Severity>;
-  tagPolicy: TagPolicy;
-  exclude: string[];
-}
-
-export const EMPTY_CONFIG: ScanConfig = {
-  enable: [],
-  disable: [],
-  severityOverrides: {},
-  tagPolicy: DEFAULT_TAG_POLICY,
-  exclude: [],
-};
 
 function pointerToKey(pointer: string): string {
   if (pointer === '') return '(top level)';
@@ -154,28 +140,4 @@ export function parseConfig(text: string, file: string): ScanConfig {
   };
   if (raw.severity_threshold !== undefined) config.severityThreshold = raw.severity_threshold;
   return config;
-}
-
-/** A glob (`*`, `**`, `?`) as a RegExp over `/`-separated relative paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] ?? '';
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}(?:/.*)?$`);
-}
-
-export function isExcluded(relPath: string, patterns: readonly string[]): boolean {
-  const p = relPath.replace(/\\/g, '/').replace(/^\.\//, '');
-  return patterns.some((g) => globToRegExp(g.replace(/^\.\//, '')).test(p));
 }

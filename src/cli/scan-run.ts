@@ -112,6 +112,21 @@ async function loadConfig(opts: ScanOptions, dir: string): Promise<{ config: Sca
   return { config: EMPTY_CONFIG };
 }
 
+/**
+ * Peak resident memory of this process in MB. Linux keeps getrusage's ru_maxrss across execve, so
+ * a scan spawned by a large parent (a benchmark) would report the parent's peak; /proc's VmHWM
+ * belongs to this process image alone.
+ */
+function peakRssMb(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m?.[1] !== undefined) return Math.round(Number(m[1]) / 1024);
+  } catch {
+    // not Linux: fall back to getrusage
+  }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
 export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const t0 = performance.now();
   const dir = path.resolve(opts.cwd, opts.dir);
@@ -309,7 +324,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       rulesMs: Math.round(rulesMs),
       totalMs: Math.round(performance.now() - t0),
       findings: engine.findings.length,
-      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      maxRssMb: peakRssMb(),
     },
     readSource(relFile: string) {
       if (!sourceCache.has(relFile)) {

@@ -28,6 +28,14 @@ export const ERROR_CODES = {
   OPSDECK_E_SCAN_FAILED: { status: 500, exit: 3, message: 'Scan could not complete' },
   OPSDECK_E_IO: { status: 500, exit: 3, message: 'File could not be read or written' },
   OPSDECK_E_HCL_SYNTAX: { status: 400, exit: 2, message: 'HCL syntax is invalid' },
+  OPSDECK_E_SIGNATURE_INVALID: { status: 401, exit: 4, message: 'Signature is missing or invalid' },
+  OPSDECK_E_SELF_APPROVAL: {
+    status: 403,
+    exit: 4,
+    message: 'An approval must come from someone other than the author',
+  },
+  OPSDECK_E_TLS_CHECK: { status: 502, exit: 3, message: 'TLS endpoint could not be checked' },
+  OPSDECK_E_DELIVERY_FAILED: { status: 502, exit: 3, message: 'Notification could not be delivered' },
 } as const satisfies Record<string, { status: number; exit: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

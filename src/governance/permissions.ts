@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   'guardrails:write',
   'estate:read',
   'estate:write',
+  'estate:approve',
   'incidents:read',
   'incidents:write',
   'changes:read',
@@ -45,7 +46,7 @@ const ENGINEER: readonly Permission[] = [
   'incidents:write',
   'changes:write',
 ];
-const APPROVER: readonly Permission[] = [...ENGINEER, 'changes:approve'];
+const APPROVER: readonly Permission[] = [...ENGINEER, 'changes:approve', 'estate:approve'];
 
 const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   viewer: new Set(VIEWER),

@@ -19,7 +19,20 @@ export type TimelineEntry =
     }
   | { at: string; kind: 'note'; by: string; text: string }
   | { at: string; kind: 'reassign'; from?: string; to: string; by: string }
-  | { at: string; kind: 'severity'; from: Severity; to: Severity; by?: string };
+  | { at: string; kind: 'severity'; from: Severity; to: Severity; by?: string }
+  | {
+      at: string;
+      kind: 'notification';
+      /** Channel name and type; `to` is where it went (URL host, e-mail address), never a secret. */
+      channel: string;
+      channelType: 'webhook' | 'slack' | 'email';
+      to: string;
+      /** The user paged, when the notification is a page. */
+      user?: string;
+      attempt: number;
+      outcome: 'delivered' | 'failed' | 'gave-up';
+      detail?: string;
+    };
 
 export interface Incident {
   id: string;

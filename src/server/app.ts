@@ -18,7 +18,13 @@ import { createLogger } from './logging.js';
 import { createMetrics, installMetricsHooks, type ServerMetrics } from './metrics.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
 import { packageRoot, webDistDir } from './package-root.js';
+import { BackgroundTasks } from './background.js';
 import { auditContext } from './routes/audit/index.js';
+import { certsContext } from './routes/certs/index.js';
+import { estateContext } from './routes/estate/index.js';
+import { notifyContext } from './routes/notify/index.js';
+import { oncallContext } from './routes/oncall/index.js';
+import { opsContext } from './routes/ops/index.js';
 import { authContext } from './routes/auth/index.js';
 import { healthContext } from './routes/health/index.js';
 import { tokensContext } from './routes/tokens/index.js';
@@ -97,10 +103,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     clock,
     metrics: opts.metrics ?? createMetrics(),
     authCache: new AuthCache(clock, opts.authCacheMs ?? DEFAULT_AUTH_CACHE_MS),
+    background: new BackgroundTasks(),
+    jobHandlers: new Map(),
+    verifiers: {},
   };
   app.decorate('opsdeck', context);
   app.decorate('registeredRoutes', [] as RegisteredRoute[]);
   app.decorateRequest('auth', null);
+  app.decorateRequest('ingest', null);
+  app.decorateRequest('signedLink', null);
 
   app.setValidatorCompiler(createValidatorCompiler());
   app.addSchema(ErrorResponse);
@@ -110,7 +121,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   app.addHook('onRoute', (route: RouteOptions) => {
     const permission = route.config?.permission;
-    if (permission !== undefined && permission !== 'public') {
+    if (permission === 'ingest' || permission === 'signed-link') {
+      const requirement =
+        permission === 'ingest'
+          ? "Authenticated with the integration's ingest key (Bearer, Basic password, or `?key=`), not a user."
+          : 'Authenticated by the signature in the link, not a user.';
+      const schema = route.schema ?? {};
+      route.schema = {
+        ...schema,
+        description: schema.description ? `${schema.description}\n\n${requirement}` : requirement,
+      };
+    } else if (permission !== undefined && permission !== 'public') {
       const requirement =
         permission === 'authenticated'
           ? 'Requires a logged-in user or an API token.'
@@ -163,6 +184,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(usersContext);
   await app.register(tokensContext);
   await app.register(auditContext);
+  await app.register(opsContext);
+  await app.register(oncallContext);
+  await app.register(notifyContext);
+  await app.register(estateContext);
+  await app.register(certsContext);
   await registerDocsRoutes(app);
   await registerDashboard(app, opts.webDist ?? webDistDir());
   return app;

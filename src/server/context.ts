@@ -1,8 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import type { OpsdeckConfig } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import type { AuthCache } from './auth/auth-cache.js';
+import type { IngestAuth, SignedLinkAuth } from './auth/route-permission.js';
+import type { BackgroundTasks } from './background.js';
+import type { JobHandler } from './jobs/types.js';
 import type { ServerMetrics } from './metrics.js';
 
 /** What route plugins need, decorated once on the app as `app.opsdeck`. */
@@ -13,6 +16,19 @@ export interface ServerContext {
   metrics: ServerMetrics;
   /** Resolved sessions and tokens for a second or two; cleared on every identity change. */
   authCache: AuthCache;
+  /** Loops that run only in a listening server (job runner, inbox processor, scheduled checks). */
+  background: BackgroundTasks;
+  /** Durable job handlers by kind, registered by route plugins; run by the job runner (src/server/jobs). */
+  jobHandlers: Map<string, JobHandler>;
+  /**
+   * Verifiers for the two route permissions that are not users: `ingest` (an integration's ingest
+   * key) and `signed-link` (an HMAC-signed action link). Registered by the context that owns
+   * them; the guard calls them, so authentication still happens in one place.
+   */
+  verifiers: {
+    ingest?: (request: FastifyRequest) => Promise<IngestAuth>;
+    signedLink?: (request: FastifyRequest) => Promise<SignedLinkAuth>;
+  };
 }
 
 declare module 'fastify' {

@@ -58,6 +58,7 @@ export async function startServer(
     }
     app = await buildApp({ config, store, logger });
     await app.listen({ host: config.host, port: config.port });
+    app.opsdeck.background.startAll(logger);
   } catch (e) {
     await handle.close().catch(() => undefined);
     throw e;
@@ -84,6 +85,7 @@ export async function startServer(
       }, SHUTDOWN_GRACE_MS);
       grace.unref();
       try {
+        await app.opsdeck.background.stopAll(logger);
         await app.close();
       } finally {
         clearTimeout(grace);

@@ -1,3 +1,9 @@
+import type { CertsTables } from './certs/schema.js';
+import type { EstateTables } from './estate/schema.js';
+import type { NotifyTables } from './notify/schema.js';
+import type { OncallTables } from './oncall/schema.js';
+import type { OpsTables } from './ops/schema.js';
+
 /**
  * Table types. Conventions, identical on SQLite and PostgreSQL:
  * - timestamps are ISO 8601 UTC strings with milliseconds (`2026-01-31T12:00:00.000Z`, TEXT),
@@ -60,7 +66,7 @@ export interface LoginAttemptsTable {
   at: string;
 }
 
-export interface Database {
+export interface Database extends OpsTables, OncallTables, NotifyTables, EstateTables, CertsTables {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

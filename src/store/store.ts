@@ -2,6 +2,11 @@ import { sql, type Kysely } from 'kysely';
 import { systemClock, type Clock } from '../core/clock.js';
 import { OpsdeckError } from '../core/errors.js';
 import { createAuditStore, type AuditStore } from './audit-store.js';
+import { createCertsStore, type CertsStore } from './certs/index.js';
+import { createEstateStore, type EstateStore } from './estate/index.js';
+import { createNotifyStore, type NotifyStore } from './notify/index.js';
+import { createOncallStore, type OncallStore } from './oncall/index.js';
+import { createOpsStore, type OpsStore } from './ops/index.js';
 import type { StoreContext } from './context.js';
 import type { DatabaseHandle, DialectName } from './dialect.js';
 import { createLoginAttemptsStore, type LoginAttemptsStore } from './login-attempts-store.js';
@@ -19,6 +24,11 @@ export interface TransactionStore {
   readonly tokens: TokensStore;
   readonly audit: AuditStore;
   readonly loginAttempts: LoginAttemptsStore;
+  readonly ops: OpsStore;
+  readonly oncall: OncallStore;
+  readonly notify: NotifyStore;
+  readonly estate: EstateStore;
+  readonly certs: CertsStore;
   /**
    * Runs `fn` in one database transaction: everything done through `tx` commits together or
    * rolls back when `fn` throws. Inside a transaction, nested calls reuse it.
@@ -54,6 +64,11 @@ function bind(ctx: StoreContext): TransactionStore {
     tokens: createTokensStore(ctx),
     audit: createAuditStore(ctx),
     loginAttempts: createLoginAttemptsStore(ctx),
+    ops: createOpsStore(ctx),
+    oncall: createOncallStore(ctx),
+    notify: createNotifyStore(ctx),
+    estate: createEstateStore(ctx),
+    certs: createCertsStore(ctx),
     transaction: (fn) =>
       ctx.inTransaction
         ? fn(self)

@@ -64,7 +64,12 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
 
 /**
  * The one place that authenticates and authorises: every route declares `config.permission`
- * ('public', 'authenticated' or a permission) and this hook enforces it before the body is read.
+ * ('public', 'authenticated', 'ingest', 'signed-link' or a permission) and these hooks enforce it.
+ * Users (session or token) are checked before the body is read. `ingest` (an integration's key)
+ * and `signed-link` (an HMAC-signed action link) are checked after parsing, because a PagerDuty
+ * Events v2 sender puts its key in the body; their verifiers are registered on
+ * `app.opsdeck.verifiers` by the context that owns the secrets, and a route whose verifier is
+ * missing answers 401.
  */
 export function installGuard(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
@@ -78,6 +83,7 @@ export function installGuard(app: FastifyInstance): void {
       );
     }
     const unsafe = isUnsafeMethod(request.method);
+    if (permission === 'ingest' || permission === 'signed-link') return; // preValidation, below
     if (permission === 'public') {
       // Login CSRF: a browser posting from another site always sends its Origin; refuse it.
       const claimed = unsafe ? claimedOrigin(request) : undefined;
@@ -98,6 +104,18 @@ export function installGuard(app: FastifyInstance): void {
           : `Role ${auth.user.role} does not grant ${permission}`,
         [{ path: request.routeOptions.url ?? request.url, message: `requires ${permission}` }],
       );
+    }
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.is404) return;
+    const permission = request.routeOptions.config.permission;
+    const { verifiers } = app.opsdeck;
+    if (permission === 'ingest') {
+      if (!verifiers.ingest) throw unauthenticated('Ingestion is not available');
+      request.ingest = await verifiers.ingest(request);
+    } else if (permission === 'signed-link') {
+      if (!verifiers.signedLink) throw unauthenticated('Signed links are not available');
+      request.signedLink = await verifiers.signedLink(request);
     }
   });
 }

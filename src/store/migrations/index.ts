@@ -1,11 +1,21 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { identityMigration } from './0001-identity.js';
 import { auditLogMigration } from './0002-audit-log.js';
+import { opsMigration } from './0003-ops.js';
+import { oncallMigration } from './0004-oncall.js';
+import { notifyMigration } from './0005-notify.js';
+import { estateMigration } from './0006-estate.js';
+import { certsMigration } from './0007-certs.js';
 
 /** All migrations in order. Names are permanent: never rename or edit an applied migration. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-identity': identityMigration,
   '0002-audit-log': auditLogMigration,
+  '0003-ops': opsMigration,
+  '0004-oncall': oncallMigration,
+  '0005-notify': notifyMigration,
+  '0006-estate': estateMigration,
+  '0007-certs': certsMigration,
 };
 
 /** A static provider (no folder scan), so bundled and compiled builds find every migration. */

@@ -83,6 +83,21 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { type: 'integer', minimum: 1, maximum: 1440 },
     'Window of the login rate limit, in minutes.',
   ),
+  key(
+    'estate.prices_path',
+    { type: 'string', minLength: 1 },
+    'Price catalog (directory of *.json or one file) for the estate analysis of pushed snapshots.',
+  ),
+  key(
+    'estate.policy_file',
+    { type: 'string', minLength: 1 },
+    'YAML file with `tag_policy` (as in .opsdeck.yaml) applied to pushed estate snapshots.',
+  ),
+  key(
+    'estate.ignore_file',
+    { type: 'string', minLength: 1 },
+    'Ignore list (type.id patterns, as .driftignore) for the coverage of pushed estate snapshots.',
+  ),
 ];
 
 /** Human wording of what a key accepts, used in every error message about it. */

@@ -34,6 +34,7 @@ describe('resolveConfig', () => {
       bodyLimitBytes: 1048576,
       metrics: { public: false },
       loginRateLimit: { maxFailures: 10, windowMinutes: 15 },
+      estate: { pricesPath: undefined, policyFile: undefined, ignoreFile: undefined },
       configFile: undefined,
     });
   });

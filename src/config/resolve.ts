@@ -22,6 +22,8 @@ export interface OpsdeckConfig {
   bodyLimitBytes: number;
   metrics: { public: boolean };
   loginRateLimit: { maxFailures: number; windowMinutes: number };
+  /** Files the estate analysis of pushed snapshots reads (absolute when `cwd` was given). */
+  estate: { pricesPath: string | undefined; policyFile: string | undefined; ignoreFile: string | undefined };
   /** The YAML file that was read, if any. */
   configFile: string | undefined;
 }
@@ -248,6 +250,7 @@ export function resolveConfig(input: ResolveConfigInput): OpsdeckConfig {
   const layers = [fromFile, fromEnv, fromFlags];
   const get = <T>(name: string): T | undefined => pick<T>(name, layers, byYaml);
   const abs = (p: string): string => (input.cwd ? path.resolve(input.cwd, p) : p);
+  const optAbs = (p: string | undefined): string | undefined => (p === undefined ? undefined : abs(p));
 
   const certFile = get<string>('tls.cert_file');
   const keyFile = get<string>('tls.key_file');
@@ -288,6 +291,11 @@ export function resolveConfig(input: ResolveConfigInput): OpsdeckConfig {
     loginRateLimit: {
       maxFailures: get<number>('login_rate_limit.max_failures') ?? DEFAULTS.loginRateLimit.maxFailures,
       windowMinutes: get<number>('login_rate_limit.window_minutes') ?? DEFAULTS.loginRateLimit.windowMinutes,
+    },
+    estate: {
+      pricesPath: optAbs(get<string>('estate.prices_path')),
+      policyFile: optAbs(get<string>('estate.policy_file')),
+      ignoreFile: optAbs(get<string>('estate.ignore_file')),
     },
     configFile: input.file?.path,
   };

@@ -1,9 +1,13 @@
 import type { StoreContext } from '../context.js';
+import { createJobsStore, type JobsStore } from './jobs.js';
+
+export type { ClaimedJob, EnqueueOptions, Job, JobsStore, NewJob } from './jobs.js';
 
 /** The notify store: durable jobs, notification channels and delivery attempts. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface NotifyStore {}
+export interface NotifyStore {
+  readonly jobs: JobsStore;
+}
 
-export function createNotifyStore(_ctx: StoreContext): NotifyStore {
-  return {};
+export function createNotifyStore(ctx: StoreContext): NotifyStore {
+  return { jobs: createJobsStore(ctx) };
 }

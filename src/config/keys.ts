@@ -98,6 +98,17 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { type: 'string', minLength: 1 },
     'Ignore list (type.id patterns, as .driftignore) for the coverage of pushed estate snapshots.',
   ),
+  key(
+    'secret_key',
+    { type: 'string', minLength: 32 },
+    'Server secret (32+ characters) sealing notification targets and signing ack/resolve links.',
+  ),
+  key(
+    'smtp.url',
+    { type: 'string', minLength: 1 },
+    'SMTP server for e-mail notifications: smtp:// or smtps:// URL.',
+  ),
+  key('smtp.from', { type: 'string', minLength: 3 }, 'Sender address of e-mail notifications.'),
 ];
 
 /** Human wording of what a key accepts, used in every error message about it. */

@@ -113,7 +113,7 @@ describe('resolveConfig', () => {
       env: {
         OPSDECK_PORT: 'abc',
         OPSDECK_TRUST_PROXY: 'maybe',
-        OPSDECK_DATABASE_URL: 'mysql://u:secret@h/db',
+        OPSDECK_DATABASE_URL: 'mysql://u:hunter2@h/db',
       },
       flags: { sessionTtlHours: '0' },
     });
@@ -135,7 +135,7 @@ describe('resolveConfig', () => {
       ]),
     );
     expect(e.details).toHaveLength(8);
-    expect(JSON.stringify(e.details)).not.toContain('secret');
+    expect(JSON.stringify(e.details)).not.toContain('hunter2');
   });
 
   it.each([

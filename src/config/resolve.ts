@@ -24,6 +24,10 @@ export interface OpsdeckConfig {
   loginRateLimit: { maxFailures: number; windowMinutes: number };
   /** Files the estate analysis of pushed snapshots reads (absolute when `cwd` was given). */
   estate: { pricesPath: string | undefined; policyFile: string | undefined; ignoreFile: string | undefined };
+  /** Server secret for sealed notification targets and signed links; unset: a key file in `dataDir`. */
+  secretKey: string | undefined;
+  /** SMTP for e-mail notifications; undefined when `smtp.url` is unset. */
+  smtp: { url: string; from: string } | undefined;
   /** The YAML file that was read, if any. */
   configFile: string | undefined;
 }
@@ -106,8 +110,9 @@ export function flagAttribute(k: ConfigKey): string {
 }
 
 function shownValue(k: ConfigKey, raw: string): string {
-  if (k.yaml[0] === 'admin_password') return '***';
-  if (k.kind.type === 'database-url') return raw.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  if (k.yaml[0] === 'admin_password' || k.yaml[0] === 'secret_key') return '***';
+  if (k.kind.type === 'database-url' || k.yaml.join('.') === 'smtp.url')
+    return raw.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
   return raw;
 }
 
@@ -270,6 +275,7 @@ export function resolveConfig(input: ResolveConfigInput): OpsdeckConfig {
   }
 
   const dataDir = abs(get<string>('data_dir') ?? DEFAULTS.dataDir);
+  const smtpUrl = get<string>('smtp.url');
   let databaseUrl = get<string>('database_url') ?? `sqlite:${path.join(dataDir, 'opsdeck.db')}`;
   if (databaseUrl.startsWith('sqlite:') && input.cwd) {
     const file = databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
@@ -297,6 +303,8 @@ export function resolveConfig(input: ResolveConfigInput): OpsdeckConfig {
       policyFile: optAbs(get<string>('estate.policy_file')),
       ignoreFile: optAbs(get<string>('estate.ignore_file')),
     },
+    secretKey: get<string>('secret_key'),
+    smtp: smtpUrl ? { url: smtpUrl, from: get<string>('smtp.from') ?? 'opsdeck@localhost' } : undefined,
     configFile: input.file?.path,
   };
 }

@@ -2,7 +2,13 @@ import { Navigate, createBrowserRouter } from 'react-router';
 import { AuditPage } from '../features/audit/audit-page.js';
 import { LoginPage } from '../features/auth/login-page.js';
 import { ChangesPage } from '../features/changes/changes-page.js';
+import { CertificatesPage } from '../features/estate/certificates-page.js';
+import { EstateLayout } from '../features/estate/estate-layout.js';
 import { EstatePage } from '../features/estate/estate-page.js';
+import { PlanDetailPage } from '../features/estate/plan-detail-page.js';
+import { PlansPage } from '../features/estate/plans-page.js';
+import { ResourceDetailPage } from '../features/estate/resource-detail-page.js';
+import { ResourcesPage } from '../features/estate/resources-page.js';
 import { GuardrailsPage } from '../features/guardrails/guardrails-page.js';
 import { IncidentsPage } from '../features/incidents/incidents-page.js';
 import { OverviewPage } from '../features/overview/overview-page.js';
@@ -26,7 +32,18 @@ export function createRouter() {
       children: [
         { index: true, element: <OverviewPage /> },
         { path: 'guardrails', element: <GuardrailsPage /> },
-        { path: 'estate', element: <EstatePage /> },
+        {
+          path: 'estate',
+          element: <EstateLayout />,
+          children: [
+            { index: true, element: <EstatePage /> },
+            { path: 'resources', element: <ResourcesPage /> },
+            { path: 'resources/:key', element: <ResourceDetailPage /> },
+            { path: 'plans', element: <PlansPage /> },
+            { path: 'plans/:id', element: <PlanDetailPage /> },
+            { path: 'certificates', element: <CertificatesPage /> },
+          ],
+        },
         { path: 'incidents', element: <IncidentsPage /> },
         { path: 'changes', element: <ChangesPage /> },
         {

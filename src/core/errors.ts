@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   },
   OPSDECK_E_TLS_CHECK: { status: 502, exit: 3, message: 'TLS endpoint could not be checked' },
   OPSDECK_E_DELIVERY_FAILED: { status: 502, exit: 3, message: 'Notification could not be delivered' },
+  OPSDECK_E_SERVER_UNREACHABLE: { status: 502, exit: 3, message: 'opsdeck server could not be reached' },
 } as const satisfies Record<string, { status: number; exit: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -10,7 +10,15 @@ import { PlansPage } from '../features/estate/plans-page.js';
 import { ResourceDetailPage } from '../features/estate/resource-detail-page.js';
 import { ResourcesPage } from '../features/estate/resources-page.js';
 import { GuardrailsPage } from '../features/guardrails/guardrails-page.js';
+import { AckPage } from '../features/incidents/ack-page.js';
+import { IncidentPage } from '../features/incidents/incident-page.js';
 import { IncidentsPage } from '../features/incidents/incidents-page.js';
+import { IntegrationsPage } from '../features/integrations/integrations-page.js';
+import { EscalationPoliciesPage } from '../features/oncall/escalation-policies-page.js';
+import { OnCallLayout } from '../features/oncall/oncall-layout.js';
+import { OnCallPage } from '../features/oncall/on-call-page.js';
+import { SchedulePage } from '../features/oncall/schedule-page.js';
+import { SchedulesPage } from '../features/oncall/schedules-page.js';
 import { OverviewPage } from '../features/overview/overview-page.js';
 import { TokensPage } from '../features/tokens/tokens-page.js';
 import { UsersPage } from '../features/users/users-page.js';
@@ -22,6 +30,8 @@ import { Shell } from './shell.js';
 export function createRouter() {
   return createBrowserRouter([
     { path: '/login', element: <LoginPage /> },
+    // Signed links from notifications: the token is the authority, no sign-in needed.
+    { path: '/ack/:token', element: <AckPage /> },
     {
       path: '/',
       element: (
@@ -45,6 +55,17 @@ export function createRouter() {
           ],
         },
         { path: 'incidents', element: <IncidentsPage /> },
+        { path: 'incidents/:id', element: <IncidentPage /> },
+        {
+          element: <OnCallLayout />,
+          children: [
+            { path: 'on-call', element: <OnCallPage /> },
+            { path: 'schedules', element: <SchedulesPage /> },
+            { path: 'schedules/:id', element: <SchedulePage /> },
+            { path: 'escalation-policies', element: <EscalationPoliciesPage /> },
+          ],
+        },
+        { path: 'integrations', element: <IntegrationsPage /> },
         { path: 'changes', element: <ChangesPage /> },
         {
           path: 'audit',

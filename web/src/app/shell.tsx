@@ -4,11 +4,13 @@ import { notifications } from '@mantine/notifications';
 import {
   IconAlertTriangle,
   IconBuildingWarehouse,
+  IconCalendarUser,
   IconChevronDown,
   IconGitPullRequest,
   IconHome,
   IconKey,
   IconListCheck,
+  IconPlugConnected,
   IconLogout,
   IconSettings,
   IconShieldCheck,
@@ -25,6 +27,8 @@ interface NavItem {
   icon: Icon;
   /** Shown only to users holding it. */
   permission?: string;
+  /** Other path prefixes this item is the section of. */
+  also?: readonly string[];
 }
 
 const NAV: readonly NavItem[] = [
@@ -32,6 +36,8 @@ const NAV: readonly NavItem[] = [
   { label: 'Guardrails', to: '/guardrails', icon: IconShieldCheck },
   { label: 'Estate', to: '/estate', icon: IconBuildingWarehouse },
   { label: 'Alerts & Incidents', to: '/incidents', icon: IconAlertTriangle },
+  { label: 'On-call', to: '/on-call', icon: IconCalendarUser, also: ['/schedules', '/escalation-policies'] },
+  { label: 'Integrations', to: '/integrations', icon: IconPlugConnected },
   { label: 'Changes', to: '/changes', icon: IconGitPullRequest },
   { label: 'Audit', to: '/audit', icon: IconListCheck, permission: 'audit:read' },
   { label: 'Settings', to: '/settings', icon: IconSettings },
@@ -93,7 +99,7 @@ export function Shell() {
   const { pathname } = useLocation();
   const { data: user } = useSessionUser();
   const items = NAV.filter((item) => !item.permission || hasPermission(user, item.permission));
-  const current = items.find((item) => isActive(pathname, item.to));
+  const current = items.find((item) => [item.to, ...(item.also ?? [])].some((to) => isActive(pathname, to)));
   useDocumentTitle(current ? `${current.label} · opsdeck` : 'opsdeck');
   return (
     <AppShell

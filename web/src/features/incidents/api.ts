@@ -1,0 +1,236 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../lib/api.js';
+
+export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** An incident as `GET /api/incidents` and `GET /api/incidents/:id` return it. */
+export interface Incident {
+  id: string;
+  number: number;
+  serviceId: string;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  assigneeId?: string;
+  groupKey: string;
+  episode: number;
+  createdAt: string;
+  acknowledgedAt?: string;
+  resolvedAt?: string;
+  silenced: boolean;
+  alertCount: number;
+  firingCount: number;
+  labels: Record<string, string>;
+}
+
+export interface StoredAlert {
+  source: string;
+  fingerprint: string;
+  dedupKey: string;
+  status: 'firing' | 'resolved';
+  severity: Severity;
+  summary: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt?: string;
+  generatorUrl?: string;
+  flapping?: boolean;
+  silencedBy?: string;
+  seenCount: number;
+  lastReceivedAt: string;
+}
+
+/** One entry of an incident's timeline (src/ops/incident.ts `TimelineEntry`). */
+export type TimelineEntry =
+  | { at: string; kind: 'alert'; dedupKey: string; status: 'firing' | 'resolved'; summary: string }
+  | { at: string; kind: 'page'; key: string; round: number; step: number; users: string[]; target: string }
+  | { at: string; kind: 'ack'; by: string }
+  | {
+      at: string;
+      kind: 'status';
+      from: IncidentStatus | null;
+      to: IncidentStatus;
+      by?: string;
+      reason?: string;
+    }
+  | { at: string; kind: 'note'; by: string; text: string }
+  | { at: string; kind: 'reassign'; from?: string; to: string; by: string }
+  | { at: string; kind: 'severity'; from: Severity; to: Severity; by?: string }
+  | {
+      at: string;
+      kind: 'notification';
+      channel: string;
+      channelType: 'webhook' | 'slack' | 'email';
+      to: string;
+      user?: string;
+      attempt: number;
+      outcome: 'delivered' | 'failed' | 'gave-up';
+      detail?: string;
+    };
+
+export interface IncidentDetail {
+  incident: Incident;
+  alerts: StoredAlert[];
+  timeline: TimelineEntry[];
+  metrics: { ttaSeconds: number | null; ttrSeconds: number | null };
+}
+
+export interface IncidentFilters {
+  status?: IncidentStatus | undefined;
+  serviceId?: string | undefined;
+  severity?: Severity | undefined;
+}
+
+export interface IncidentPage {
+  items: Incident[];
+  nextCursor: string | null;
+}
+
+export interface RunbookMatch {
+  id: string;
+  title: string;
+  owner: string;
+  lastReviewed: string;
+  stale: boolean;
+  version: number;
+  body: string;
+}
+
+export interface ServiceSummary {
+  id: string;
+  name: string;
+}
+
+export interface UserSummary {
+  id: string;
+  username: string;
+}
+
+/** How often the incident views poll: the list is "live" without websockets. */
+export const LIVE_REFETCH_MS = 5_000;
+
+export async function listIncidents(filters: IncidentFilters, cursor?: string): Promise<IncidentPage> {
+  return api.get<IncidentPage>('/api/incidents', {
+    query: { ...filters, cursor, limit: 50 },
+  });
+}
+
+export function useIncidents(filters: IncidentFilters) {
+  return useQuery({
+    queryKey: ['incidents', 'list', filters],
+    queryFn: () => listIncidents(filters),
+    refetchInterval: LIVE_REFETCH_MS,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Open incidents per status, for the counters above the list (same filters, no status). */
+export function useIncidentCounts(filters: Omit<IncidentFilters, 'status'>) {
+  return useQuery({
+    queryKey: ['incidents', 'counts', filters],
+    queryFn: async () => {
+      const pages = await Promise.all(
+        INCIDENT_STATUSES.map((status) =>
+          api.get<IncidentPage>('/api/incidents', { query: { ...filters, status, limit: 200 } }),
+        ),
+      );
+      const counts = {} as Record<IncidentStatus, { count: number; more: boolean }>;
+      INCIDENT_STATUSES.forEach((status, i) => {
+        const page = pages[i]!;
+        counts[status] = { count: page.items.length, more: page.nextCursor !== null };
+      });
+      return counts;
+    },
+    refetchInterval: LIVE_REFETCH_MS,
+  });
+}
+
+export function useIncident(id: string) {
+  return useQuery({
+    queryKey: ['incidents', 'detail', id],
+    queryFn: () => api.get<IncidentDetail>(`/api/incidents/${encodeURIComponent(id)}`),
+    refetchInterval: LIVE_REFETCH_MS,
+  });
+}
+
+export function useIncidentRunbooks(id: string) {
+  return useQuery({
+    queryKey: ['incidents', 'runbooks', id],
+    queryFn: async () => {
+      const res = await api.get<{ items: RunbookMatch[] }>(
+        `/api/incidents/${encodeURIComponent(id)}/runbooks`,
+      );
+      return res.items;
+    },
+  });
+}
+
+export function useServices() {
+  return useQuery({
+    queryKey: ['services'],
+    queryFn: async () => (await api.get<{ items: ServiceSummary[] }>('/api/services')).items,
+    staleTime: 60_000,
+  });
+}
+
+/** Users for pickers and names; only fetched for callers who may list users. */
+export function useUsers(enabled: boolean) {
+  return useQuery({
+    queryKey: ['users'],
+    queryFn: async () => (await api.get<{ users: UserSummary[] }>('/api/users')).users,
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+export type IncidentAction =
+  | { type: 'acknowledge' }
+  | { type: 'resolve'; reason?: string }
+  | { type: 'reopen'; reason?: string }
+  | { type: 'notes'; text: string }
+  | { type: 'reassign'; to: string }
+  | { type: 'severity'; severity: Severity };
+
+export async function applyAction(id: string, action: IncidentAction): Promise<Incident> {
+  const { type, ...body } = action;
+  const res = await api.post<{ incident: Incident }>(
+    `/api/incidents/${encodeURIComponent(id)}/${type}`,
+    Object.keys(body).length > 0 ? body : {},
+  );
+  return res.incident;
+}
+
+export function useIncidentAction(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (action: IncidentAction) => applyAction(id, action),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['incidents'] }),
+  });
+}
+
+/** What a signed link (sent in a notification) would do, as `GET /api/links/:token` describes it. */
+export interface SignedLinkDescription {
+  incident: Incident;
+  action: 'acknowledge' | 'resolve';
+  expiresAt: string;
+  user?: { id: string; username: string };
+}
+
+export function useSignedLink(token: string) {
+  return useQuery({
+    queryKey: ['links', token],
+    queryFn: () => api.get<SignedLinkDescription>(`/api/links/${encodeURIComponent(token)}`),
+    retry: false,
+  });
+}
+
+export function usePerformSignedLink(token: string) {
+  return useMutation({
+    mutationFn: () =>
+      api.post<{ incident: Incident; action: string }>(`/api/links/${encodeURIComponent(token)}`, {}),
+  });
+}

@@ -1,6 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
 import { checkTarget, checkTargets, parseTarget, type TlsCheckResult } from '../src/estate/tls/probe.js';
 import { generatePki, startTlsServer, type TestPki, type TlsTestServer } from './helpers/tls-certs.js';
 
@@ -181,5 +185,162 @@ describe('TLS probe against local servers', () => {
     expect(parseTarget('[::1]:9443')).toEqual({ host: '::1', port: 9443 });
     expect(parseTarget('example.com:0')).toMatch(/1-65535/);
     expect(parseTarget('exa mple')).toMatch(/not host\[:port\]/);
+  });
+});
+
+class Capture extends Writable {
+  text = '';
+  isTTY?: boolean;
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+async function cli(args: string[], tty = false) {
+  const stdout = new Capture();
+  if (tty) stdout.isTTY = true;
+  const stderr = new Capture();
+  const code = await main(['node', 'opsdeck', 'certs', 'check', ...args], {
+    stdout,
+    stderr,
+    cwd: pki.dir,
+    env: {},
+  });
+  return { code, out: stdout.text, err: stderr.text };
+}
+
+/** `name:port` plus the --resolve flag that sends it to 127.0.0.1. */
+function via(server: string, name: string): string[] {
+  const port = servers[server]!.port;
+  return [`${name}:${port}`, '--resolve', `${name}:${port}:127.0.0.1`];
+}
+
+interface JsonOutput {
+  failOn: string;
+  summary: {
+    targets: number;
+    levels: Record<string, number>;
+    invalid: number;
+    errors: number;
+    failing: number;
+  };
+  results: TlsCheckResult[];
+}
+
+describe('opsdeck certs check', () => {
+  it('exits 0 when every certificate is fine; plain text without colours off a TTY', async () => {
+    const r = await cli([...via('good', 'good.test'), '--ca', 'ca.pem']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      new RegExp(
+        `^OK +\\d+ days  \\d{4}-\\d\\d-\\d\\d  good\\.test via 127\\.0\\.0\\.1:${servers['good']!.port}  CN=good\\.test; issuer O=opsdeck tests, CN=opsdeck Test CA; RSA 2048; TLSv1\\.3 TLS_`,
+        'm',
+      ),
+    );
+    expect(r.out).toContain('1 target: 1 ok; 0 at or below --fail-on warning or invalid');
+    expect(r.out).not.toContain('\u001b[');
+  });
+
+  it('colours the level on a TTY', async () => {
+    const r = await cli([...via('good', 'good.test'), '--ca', 'ca.pem'], true);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('\u001b[');
+  });
+
+  it('exits 1 when a certificate is at or below --fail-on, JSON lists every target', async () => {
+    const r = await cli([
+      ...via('good', 'good.test'),
+      ...via('soon', 'soon.test'),
+      '--ca',
+      'ca.pem',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out) as JsonOutput;
+    expect(doc.failOn).toBe('warning');
+    expect(doc.summary).toEqual({
+      targets: 2,
+      levels: { expired: 0, critical: 1, warning: 0, notice: 0, ok: 1 },
+      invalid: 0,
+      errors: 0,
+      failing: 1,
+    });
+    expect(doc.results.map((x) => [x.servername, x.level, x.trusted, x.hostnameMatch])).toEqual([
+      ['good.test', 'ok', true, true],
+      ['soon.test', 'critical', true, true],
+    ]);
+    const relaxed = await cli([...via('soon', 'soon.test'), '--ca', 'ca.pem', '--fail-on', 'expired']);
+    expect(relaxed.code).toBe(0);
+    expect(relaxed.out).toMatch(/^CRITICAL +[45] days/m);
+  });
+
+  it('exits 1 for an invalid certificate whatever --fail-on says: self-signed, mismatch, weak key', async () => {
+    const self = await cli([...via('self', 'self.test'), '--fail-on', 'expired']);
+    expect(self.code).toBe(1);
+    expect(self.out).toMatch(/- self-signed certificate, not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+    const mismatch = await cli([...via('good', 'wrong.test'), '--ca', 'ca.pem', '--fail-on', 'expired']);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.out).toMatch(/- hostname mismatch: .*wrong\.test/);
+    const weak = await cli([...via('weak', 'weak.test'), '--ca', 'ca.pem', '--fail-on', 'expired']);
+    expect(weak.code).toBe(1);
+    expect(weak.out).toContain('- weak: leaf: RSA key of 1024 bits (< 2048)');
+    expect(weak.out).toContain('1 invalid (hostname, trust or weak key)');
+  });
+
+  it('counts from --now', async () => {
+    const later = new Date(now.getTime() + 400 * 86_400_000).toISOString();
+    const r = await cli([
+      ...via('good', 'good.test'),
+      '--ca',
+      'ca.pem',
+      '--now',
+      later,
+      '--fail-on',
+      'expired',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^EXPIRED +-\d+ days/m);
+  });
+
+  it('exits 3 with OPSDECK_E_TLS_CHECK when an endpoint cannot be checked, still reporting the others', async () => {
+    const r = await cli([
+      `127.0.0.1:${plainPort}`,
+      ...via('good', 'good.test'),
+      '--ca',
+      'ca.pem',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('error OPSDECK_E_TLS_CHECK: 1 of 2 targets could not be checked');
+    expect(r.err).toContain(`127.0.0.1:${plainPort}: handshake:`);
+    const doc = JSON.parse(r.out) as JsonOutput;
+    expect(doc.results[0]!.error?.code).toBe('OPSDECK_E_TLS_CHECK');
+    expect(doc.results[1]!.level).toBe('ok');
+    const timeout = await cli([`127.0.0.1:${silentPort}`, '--timeout', '300']);
+    expect(timeout.code).toBe(3);
+    expect(timeout.out).toMatch(/^ERROR +- days/m);
+    expect(timeout.err).toContain('timeout: no TLS handshake within 300 ms');
+  });
+
+  it('rejects bad usage with exit 2 and an unreadable --ca with exit 3', async () => {
+    const bad = await cli(['example.com:99999']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/OPSDECK_E_USAGE.*1-65535/);
+    expect(bad.err).toContain('<targets>[0]');
+    const badResolve = await cli(['a.test', '--resolve', 'a.test']);
+    expect(badResolve.code).toBe(2);
+    const badLevel = await cli(['a.test', '--fail-on', 'sometimes']);
+    expect(badLevel.code).toBe(2);
+    const missing = await cli(['a.test', '--ca', 'missing.pem']);
+    expect(missing.code).toBe(3);
+    expect(missing.err).toMatch(/OPSDECK_E_IO: cannot use --ca missing\.pem/);
+    await writeFile(path.join(pki.dir, 'not-pem.txt'), 'hello\n');
+    const notPem = await cli(['a.test', '--ca', 'not-pem.txt']);
+    expect(notPem.code).toBe(3);
+    expect(notPem.err).toContain('no PEM certificate');
   });
 });

@@ -20,6 +20,7 @@ const commandModules: Record<string, () => Promise<Register>> = {
   scan: async () => (await import('./commands/scan.js')).registerScan,
   rules: async () => (await import('./commands/scan.js')).registerScan,
   estate: async () => (await import('./commands/estate.js')).registerEstate,
+  certs: async () => (await import('./commands/certs.js')).registerCerts,
 };
 
 /** Which registrations `argv` needs: only its command's, none for --version, all for help. */

@@ -254,6 +254,27 @@ interface Handshake {
   cipher: string | null;
 }
 
+const contexts = new Map<string, tls.SecureContext>();
+
+/**
+ * One client context per CA bundle: building it parses every bundled root, which costs far more
+ * than a local handshake. Weak protocols and keys are allowed so that they can be reported.
+ */
+function secureContextFor(ca: string | undefined): tls.SecureContext {
+  const key = ca ?? '';
+  let context = contexts.get(key);
+  if (!context) {
+    if (contexts.size >= 16) contexts.clear();
+    context = tls.createSecureContext({
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+      minVersion: 'TLSv1',
+      ...(ca ? { ca: [...tls.rootCertificates, ca] } : {}),
+    });
+    contexts.set(key, context);
+  }
+  return context;
+}
+
 function handshake(
   target: TlsTarget,
   options: ProbeOptions,
@@ -282,9 +303,7 @@ function handshake(
         ...(servername ? { servername } : {}),
         // Judge, do not refuse: weak, expired and untrusted endpoints are exactly what we report.
         rejectUnauthorized: false,
-        ciphers: 'DEFAULT:@SECLEVEL=0',
-        minVersion: 'TLSv1',
-        ...(options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}),
+        secureContext: secureContextFor(options.ca),
       });
     } catch (e) {
       finish(() => reject(e instanceof Error ? e : new Error(String(e))));

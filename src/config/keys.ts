@@ -109,6 +109,11 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     'SMTP server for e-mail notifications: smtp:// or smtps:// URL.',
   ),
   key('smtp.from', { type: 'string', minLength: 3 }, 'Sender address of e-mail notifications.'),
+  key(
+    'certs.check_interval_minutes',
+    { type: 'integer', minimum: 1, maximum: 10080 },
+    'Minutes between scheduled live TLS checks of the certificate targets.',
+  ),
 ];
 
 /** Human wording of what a key accepts, used in every error message about it. */

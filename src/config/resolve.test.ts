@@ -35,6 +35,9 @@ describe('resolveConfig', () => {
       metrics: { public: false },
       loginRateLimit: { maxFailures: 10, windowMinutes: 15 },
       estate: { pricesPath: undefined, policyFile: undefined, ignoreFile: undefined },
+      secretKey: undefined,
+      smtp: undefined,
+      certs: { checkIntervalMinutes: 360 },
       configFile: undefined,
     });
   });

@@ -28,6 +28,8 @@ export interface OpsdeckConfig {
   secretKey: string | undefined;
   /** SMTP for e-mail notifications; undefined when `smtp.url` is unset. */
   smtp: { url: string; from: string } | undefined;
+  /** Scheduled live TLS checks of the certificate targets (`certs.check` job). */
+  certs: { checkIntervalMinutes: number };
   /** The YAML file that was read, if any. */
   configFile: string | undefined;
 }
@@ -54,6 +56,7 @@ export const DEFAULTS = {
   bodyLimitBytes: 1024 * 1024,
   metricsPublic: false,
   loginRateLimit: { maxFailures: 10, windowMinutes: 15 },
+  certsCheckIntervalMinutes: 360,
 } as const;
 
 function schemaOf(kind: KeyKind): TSchema {
@@ -305,6 +308,9 @@ export function resolveConfig(input: ResolveConfigInput): OpsdeckConfig {
     },
     secretKey: get<string>('secret_key'),
     smtp: smtpUrl ? { url: smtpUrl, from: get<string>('smtp.from') ?? 'opsdeck@localhost' } : undefined,
+    certs: {
+      checkIntervalMinutes: get<number>('certs.check_interval_minutes') ?? DEFAULTS.certsCheckIntervalMinutes,
+    },
     configFile: input.file?.path,
   };
 }

@@ -435,9 +435,11 @@ export function wasteTotals(findings: readonly WasteFinding[]): {
   for (const f of findings) {
     const e = byCategory[f.category] ?? { count: 0, monthlySaving: 0 };
     e.count++;
-    e.monthlySaving = Math.round((e.monthlySaving + (f.monthlySaving ?? 0)) * 100) / 100;
+    // A move that costs more (m3.medium -> m5.large) is still reported, but saves nothing.
+    const saving = Math.max(0, f.monthlySaving ?? 0);
+    e.monthlySaving = Math.round((e.monthlySaving + saving) * 100) / 100;
     byCategory[f.category] = e;
-    total += f.monthlySaving ?? 0;
+    total += saving;
   }
   return { findings: findings.length, monthlySaving: Math.round(total * 100) / 100, byCategory };
 }

@@ -1,15 +1,17 @@
 /**
  * `opsdeck estate import <paths...>`: read cloud exports, Terraform state and FOCUS CSV into a
  * dated snapshot JSON. `opsdeck estate report`: coverage, drift, tags, waste, right-sizing, cost
- * and certificates from a snapshot or from paths.
+ * and certificates from a snapshot or from paths. `opsdeck estate push`: send a snapshot to a
+ * server with an API token.
  *
  * Exit codes: 0 ok, 1 a --min-* threshold is not met, 2 usage or configuration error, 3 an input
- * could not be read (missing path, unreadable or invalid snapshot / price file).
+ * could not be read (missing path, unreadable or invalid snapshot / price file) or the server
+ * could not be reached, 4 the server refused the token.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { OpsdeckError } from '../../core/errors.js';
+import { ERROR_CODES, OpsdeckError, type ErrorCode, type ErrorDetail } from '../../core/errors.js';
 import { parseIgnore } from '../../estate/ignore.js';
 import { importFiles } from '../../estate/importers/index.js';
 import type { Snapshot } from '../../estate/model.js';
@@ -232,6 +234,144 @@ async function reportAction(ctx: CliContext, paths: string[], flags: ReportFlags
   ctx.exitCode = failures.length ? 1 : 0;
 }
 
+interface PushFlags {
+  server: string;
+  tokenEnv: string;
+  snapshot?: string;
+  source?: string;
+  now?: string;
+  minTagCompliance?: string;
+  minCoverage?: string;
+}
+
+interface PushedSnapshot {
+  id: string;
+  takenAt: string;
+  counts: { resources: number };
+  coverage: { pct: number | null; managed: number; unmanaged: number; missing: number };
+  tags: { compliancePct: number; nonCompliant: number };
+  waste: { findings: number; monthlySaving: number };
+  cost: { total: number; currency: string } | null;
+}
+
+const isErrorBody = (
+  x: unknown,
+): x is { error: { code: string; message: string; details?: ErrorDetail[] } } =>
+  typeof x === 'object' &&
+  x !== null &&
+  typeof (x as { error?: { code?: unknown } }).error?.code === 'string';
+
+/** The server's answer to a refused push, as the error the CLI reports (with a hint for the usual causes). */
+function pushError(status: number, body: unknown, url: string, tokenEnv: string): OpsdeckError {
+  const remote = isErrorBody(body) ? body.error : undefined;
+  const details = remote?.details ?? [];
+  const said = remote ? `${remote.code}: ${remote.message}` : `HTTP ${status}`;
+  if (status === 401)
+    return new OpsdeckError(
+      'OPSDECK_E_UNAUTHENTICATED',
+      `the server refused the token in ${tokenEnv} (${said})`,
+      [
+        {
+          path: tokenEnv,
+          message: 'unknown, revoked or expired token: create one with `opsdeck token create`',
+        },
+      ],
+    );
+  if (status === 403)
+    return new OpsdeckError(
+      'OPSDECK_E_FORBIDDEN',
+      `the token in ${tokenEnv} may not push snapshots (${said})`,
+      [
+        {
+          path: tokenEnv,
+          message: 'needs the estate:write scope and a user role that has it (engineer or above)',
+        },
+      ],
+    );
+  if (status === 413)
+    return new OpsdeckError(
+      'OPSDECK_E_BODY_TOO_LARGE',
+      `the snapshot is larger than the server accepts (${said})`,
+      [{ path: url, message: 'the server takes up to 256 MiB per snapshot; split the import by account' }],
+    );
+  if (remote && remote.code in ERROR_CODES)
+    return new OpsdeckError(
+      remote.code as ErrorCode,
+      `the server refused the snapshot: ${remote.message}`,
+      details,
+    );
+  return new OpsdeckError('OPSDECK_E_SERVER_UNREACHABLE', `unexpected answer from ${url}: HTTP ${status}`, [
+    { path: url, message: typeof body === 'string' ? body.slice(0, 200) : said },
+  ]);
+}
+
+async function pushAction(ctx: CliContext, paths: string[], flags: PushFlags): Promise<void> {
+  if (flags.snapshot && paths.length) throw usage('give either --snapshot or paths, not both', '--snapshot');
+  if (!flags.snapshot && paths.length === 0)
+    throw usage('give --snapshot <file> or paths to import', '<paths...>');
+  const minTags = parsePercent(flags.minTagCompliance, '--min-tag-compliance');
+  const minCoverage = parsePercent(flags.minCoverage, '--min-coverage');
+  let base: URL;
+  try {
+    base = new URL(flags.server);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw usage(`--server expects the http(s) URL of an opsdeck server, got "${flags.server}"`, '--server');
+  }
+  const token = ctx.env[flags.tokenEnv];
+  if (!token)
+    throw usage(
+      `set ${flags.tokenEnv} to an API token with the estate:write scope (opsdeck token create --scope estate:write)`,
+      '--token-env',
+    );
+  const snap = flags.snapshot
+    ? await loadSnapshot(ctx, flags.snapshot)
+    : importFiles(await readInputs(paths, ctx.cwd), parseNow(flags.now, ctx.env).toISOString());
+  if (!flags.snapshot) printDiagnostics(ctx, snap);
+  const url = new URL('api/estate/snapshots', base.href.endsWith('/') ? base.href : `${base.href}/`);
+  if (flags.source) url.searchParams.set('source', flags.source);
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(snap),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new OpsdeckError('OPSDECK_E_SERVER_UNREACHABLE', `cannot reach ${base.origin}`, [
+      {
+        path: url.href,
+        message: cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e)),
+      },
+    ]);
+  }
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: reported below with the start of the text.
+  }
+  if (res.status !== 201) throw pushError(res.status, body, url.href, flags.tokenEnv);
+  const s = (body as { snapshot: PushedSnapshot }).snapshot;
+  const pct = (n: number | null) => (n === null ? 'n/a' : `${n}%`);
+  ctx.stdout.write(
+    `pushed snapshot ${s.id} taken ${s.takenAt}: ${s.counts.resources} resources; ` +
+      `IaC coverage ${pct(s.coverage.pct)} (managed ${s.coverage.managed}, unmanaged ${s.coverage.unmanaged}, missing ${s.coverage.missing}); ` +
+      `tag compliance ${pct(s.tags.compliancePct)} (${s.tags.nonCompliant} non-compliant); ` +
+      `waste ${s.waste.findings} findings, $${s.waste.monthlySaving.toFixed(2)}/month` +
+      `${s.cost ? `; cost ${s.cost.total.toFixed(2)} ${s.cost.currency}` : ''}\n`,
+  );
+  const failures: string[] = [];
+  if (minTags !== undefined && s.tags.compliancePct < minTags)
+    failures.push(`tag compliance ${s.tags.compliancePct}% is below --min-tag-compliance ${minTags}%`);
+  if (minCoverage !== undefined && (s.coverage.pct ?? 0) < minCoverage)
+    failures.push(`IaC coverage ${pct(s.coverage.pct)} is below --min-coverage ${minCoverage}%`);
+  for (const f of failures) ctx.stderr.write(`threshold not met: ${f}\n`);
+  ctx.exitCode = failures.length ? 1 : 0;
+}
+
 export function registerEstate(program: Command, ctx: CliContext): void {
   const estate = program
     .command('estate')
@@ -280,5 +420,28 @@ export function registerEstate(program: Command, ctx: CliContext): void {
     )
     .action(async (paths: string[], flags: ReportFlags) => {
       await reportAction(ctx, paths, flags);
+    });
+  estate
+    .command('push')
+    .description(
+      'Send a snapshot (or paths imported on the fly) to an opsdeck server, which analyses and keeps it for trends',
+    )
+    .argument('[paths...]', 'files or directories to import instead of --snapshot')
+    .requiredOption('--server <url>', 'URL of the opsdeck server (e.g. https://ops.example.com)')
+    .option(
+      '--token-env <name>',
+      'environment variable holding an API token with estate:write',
+      'OPSDECK_TOKEN',
+    )
+    .option('--snapshot <file>', 'snapshot written by `opsdeck estate import`')
+    .option('--source <text>', 'where the snapshot comes from, shown in the history')
+    .option('--now <time>', 'the snapshot time when importing paths (ISO-8601; default: now, or OPSDECK_NOW)')
+    .option(
+      '--min-tag-compliance <pct>',
+      "exit 1 when the server's tag compliance figure is below this percentage",
+    )
+    .option('--min-coverage <pct>', "exit 1 when the server's IaC coverage figure is below this percentage")
+    .action(async (paths: string[], flags: PushFlags) => {
+      await pushAction(ctx, paths, flags);
     });
 }

@@ -410,9 +410,11 @@ export const estateRoutes: FastifyPluginCallbackTypebox<{ inputs: LoadedInputs }
       for (const f of items) {
         const e = by.get(f.category) ?? { category: f.category, kind: f.kind, count: 0, monthlySaving: 0 };
         e.count++;
-        e.monthlySaving = Math.round((e.monthlySaving + (f.monthlySaving ?? 0)) * 100) / 100;
+        // As in wasteTotals: a finding that costs more when acted on saves nothing.
+        const saving = Math.max(0, f.monthlySaving ?? 0);
+        e.monthlySaving = Math.round((e.monthlySaving + saving) * 100) / 100;
         by.set(f.category, e);
-        total += f.monthlySaving ?? 0;
+        total += saving;
       }
       return {
         snapshotId: s.id,

@@ -96,7 +96,8 @@ export const plansRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
           if (!f) throw new OpsdeckError('OPSDECK_E_INTERNAL', 'finding vanished');
           return planItem(f, byKey.get(f.resourceKey));
         });
-        const saving = Math.round(items.reduce((a, i) => a + (i.monthlySaving ?? 0), 0) * 100) / 100;
+        const saving =
+          Math.round(items.reduce((a, i) => a + Math.max(0, i.monthlySaving ?? 0), 0) * 100) / 100;
         const owners = [...new Set(items.map((i) => i.owner ?? '(no owner tag)'))].sort();
         const created = await tx.estate.plans.create({
           title,

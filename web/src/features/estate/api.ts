@@ -184,20 +184,42 @@ export interface Certificate {
 
 const enc = encodeURIComponent;
 
-/** The latest snapshot, or `null` when nothing was pushed yet (404). */
-export async function getSummary(): Promise<EstateSnapshot | null> {
-  try {
-    const res = await api.get<{ snapshot: EstateSnapshot }>('/api/estate/summary');
-    return res.snapshot;
-  } catch (e) {
-    if (isApiError(e) && e.status === 404) return null;
-    throw e;
-  }
+export interface SummaryResponse {
+  /** `null` when nothing was pushed yet. */
+  snapshot: EstateSnapshot | null;
+  /** The snapshot before it, for deltas. */
+  previous: EstateSnapshot | null;
+}
+
+export interface CostMonth {
+  key: string;
+  cost: number;
+  changePct: number | null;
+}
+
+export interface CostSummary {
+  metric: string;
+  currency: string;
+  total: number;
+  untaggedPct: number;
+  byOwner: Amount[];
+  byService: Amount[];
+  byMonth: CostMonth[];
+  topResources: Amount[];
+}
+
+export async function getSummary(): Promise<SummaryResponse> {
+  return api.get<SummaryResponse>('/api/estate/summary');
 }
 
 export async function getTrends(days: number): Promise<TrendPoint[]> {
-  const res = await api.get<{ items: TrendPoint[] }>('/api/estate/trends', { query: { days } });
-  return res.items;
+  const res = await api.get<{ points: TrendPoint[] }>('/api/estate/trends', { query: { days } });
+  return res.points;
+}
+
+export async function getCost(): Promise<CostSummary | null> {
+  const res = await api.get<{ cost: CostSummary | null }>('/api/estate/cost');
+  return res.cost;
 }
 
 export async function searchResources(q: ResourceQuery): Promise<Page<EstateResource>> {
@@ -251,6 +273,10 @@ export async function listCertificates(): Promise<Certificate[] | null> {
 
 export function useEstateSummary() {
   return useQuery({ queryKey: ['estate', 'summary'], queryFn: getSummary });
+}
+
+export function useEstateCost() {
+  return useQuery({ queryKey: ['estate', 'cost'], queryFn: getCost });
 }
 
 export function useEstateTrends(days: number) {

@@ -168,7 +168,7 @@ export function UsdDonutChart({ data }: { data: Array<{ name: string; value: num
           nameKey="name"
           innerRadius="55%"
           outerRadius="85%"
-          paddingAngle={1}
+          paddingAngle={data.length > 1 ? 1 : 0}
           isAnimationActive={false}
         >
           {data.map((d, i) => (

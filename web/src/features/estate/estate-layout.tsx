@@ -2,7 +2,7 @@ import { Stack, Tabs, Text, Title } from '@mantine/core';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 
 const TABS = [
-  { value: '', label: 'Overview' },
+  { value: 'overview', label: 'Overview' },
   { value: 'resources', label: 'Resources' },
   { value: 'plans', label: 'Decommission plans' },
   { value: 'certificates', label: 'Certificates' },
@@ -13,7 +13,7 @@ export function EstateLayout() {
   const { pathname } = useLocation();
   const navigate = useNavigate();
   const sub = pathname.replace(/^\/estate\/?/, '').split('/')[0] ?? '';
-  const current = TABS.find((t) => t.value === sub)?.value ?? '';
+  const current = TABS.find((t) => t.value === sub)?.value ?? 'overview';
   return (
     <Stack>
       <div>
@@ -24,7 +24,10 @@ export function EstateLayout() {
           What runs in your cloud accounts, whether code manages it, who owns it, and what it costs.
         </Text>
       </div>
-      <Tabs value={current} onChange={(v) => v !== null && void navigate(v ? `/estate/${v}` : '/estate')}>
+      <Tabs
+        value={current}
+        onChange={(v) => v && void navigate(v === 'overview' ? '/estate' : `/estate/${v}`)}
+      >
         <Tabs.List>
           {TABS.map((t) => (
             <Tabs.Tab key={t.value} value={t.value}>

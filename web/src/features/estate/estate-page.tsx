@@ -15,19 +15,52 @@ import { IconBuildingWarehouse } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { describeError } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
-import { useEstateSummary, useEstateTrends, type Amount, type EstateSnapshot } from './api.js';
+import {
+  useEstateCost,
+  useEstateSummary,
+  useEstateTrends,
+  type Amount,
+  type CostSummary,
+  type EstateSnapshot,
+} from './api.js';
 import { ChartCard, PercentLineChart, UsdBarChart, UsdDonutChart } from './charts.js';
 import { categoryLabel, formatPct, formatShortDate, formatUsd } from './format.js';
+
+/** Change since the previous snapshot; `good` says whether a rise is good news (coverage) or bad (waste). */
+function Delta({
+  now,
+  before,
+  good,
+  unit,
+}: {
+  now: number | null;
+  before: number | null;
+  good: 'up' | 'down';
+  unit: '%' | '$';
+}) {
+  if (now === null || before === null) return null;
+  const d = Math.round((now - before) * 10) / 10;
+  if (d === 0) return null;
+  const better = good === 'up' ? d > 0 : d < 0;
+  const text = unit === '%' ? `${d > 0 ? '+' : ''}${d} pts` : `${d > 0 ? '+' : '−'}${formatUsd(Math.abs(d))}`;
+  return (
+    <Badge size="sm" variant="light" color={better ? 'green' : 'red'} title="Since the previous snapshot">
+      {text}
+    </Badge>
+  );
+}
 
 function StatCard({
   label,
   value,
   testId,
+  delta,
   children,
 }: {
   label: string;
   value: string;
   testId: string;
+  delta?: ReactNode;
   children?: ReactNode;
 }) {
   return (
@@ -35,9 +68,12 @@ function StatCard({
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
         {label}
       </Text>
-      <Text fz={28} fw={700} data-testid={`${testId}-value`}>
-        {value}
-      </Text>
+      <Group gap="xs" align="baseline">
+        <Text fz={28} fw={700} data-testid={`${testId}-value`}>
+          {value}
+        </Text>
+        {delta}
+      </Group>
       {children && (
         <Text size="xs" c="dimmed">
           {children}
@@ -86,31 +122,88 @@ function topWithOther(amounts: readonly Amount[], max: number): Array<{ name: st
   return rest > 0 ? [...top, { name: 'other', value: rest }] : top;
 }
 
-function Figures({ snapshot }: { snapshot: EstateSnapshot }) {
+function CostCard({ snapshot, cost }: { snapshot: EstateSnapshot; cost: CostSummary | null | undefined }) {
+  const month = cost?.byMonth[cost.byMonth.length - 1];
+  if (month)
+    return (
+      <StatCard
+        label={`Cost in ${month.key}`}
+        value={formatUsd(month.cost)}
+        testId="stat-cost"
+        delta={
+          month.changePct === null ? undefined : (
+            <Badge
+              size="sm"
+              variant="light"
+              color={month.changePct > 0 ? 'red' : 'green'}
+              title="Month over month"
+            >
+              {month.changePct > 0 ? '+' : ''}
+              {Math.round(month.changePct * 10) / 10}% MoM
+            </Badge>
+          )
+        }
+      >
+        {cost.currency} {cost.metric} from the FOCUS export ({formatUsd(cost.total)} in all); untagged{' '}
+        {formatPct(cost.untaggedPct)}
+      </StatCard>
+    );
+  return (
+    <StatCard label="Cost" value={snapshot.cost ? formatUsd(snapshot.cost.total) : 'n/a'} testId="stat-cost">
+      {snapshot.cost
+        ? `${snapshot.cost.currency}, from the imported FOCUS export; untagged ${formatPct(snapshot.cost.untaggedPct)}`
+        : 'no FOCUS billing export in this snapshot'}
+    </StatCard>
+  );
+}
+
+function Figures({ snapshot, previous }: { snapshot: EstateSnapshot; previous: EstateSnapshot | null }) {
   const c = snapshot.coverage;
+  const cost = useEstateCost();
   return (
     <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} data-testid="estate-figures">
-      <StatCard label="IaC coverage" value={formatPct(c.pct)} testId="stat-coverage">
+      <StatCard
+        label="IaC coverage"
+        value={formatPct(c.pct)}
+        testId="stat-coverage"
+        delta={<Delta now={c.pct} before={previous?.coverage.pct ?? null} good="up" unit="%" />}
+      >
         {c.managed} managed, {c.unmanaged} unmanaged, {c.missing} missing
         {c.ignored > 0 ? `, ${c.ignored} ignored` : ''}; {c.drifted} drifted
       </StatCard>
-      <StatCard label="Tag compliance" value={formatPct(snapshot.tags.compliancePct)} testId="stat-tags">
+      <StatCard
+        label="Tag compliance"
+        value={formatPct(snapshot.tags.compliancePct)}
+        testId="stat-tags"
+        delta={
+          <Delta
+            now={snapshot.tags.compliancePct}
+            before={previous?.tags.compliancePct ?? null}
+            good="up"
+            unit="%"
+          />
+        }
+      >
         by count ({snapshot.tags.nonCompliant} non-compliant); by spend{' '}
-        {formatPct(snapshot.tags.spendCompliancePct)}
+        <span data-testid="stat-tags-spend">{formatPct(snapshot.tags.spendCompliancePct)}</span>
       </StatCard>
-      <StatCard label="Waste" value={`${formatUsd(snapshot.waste.monthlySaving)}/mo`} testId="stat-waste">
+      <StatCard
+        label="Waste"
+        value={`${formatUsd(snapshot.waste.monthlySaving)}/mo`}
+        testId="stat-waste"
+        delta={
+          <Delta
+            now={snapshot.waste.monthlySaving}
+            before={previous?.waste.monthlySaving ?? null}
+            good="down"
+            unit="$"
+          />
+        }
+      >
         {snapshot.waste.findings} findings; right-sizing saves {formatUsd(snapshot.rightsizing.monthlySaving)}
         /mo more
       </StatCard>
-      <StatCard
-        label="Billed cost"
-        value={snapshot.cost ? formatUsd(snapshot.cost.total) : 'n/a'}
-        testId="stat-cost"
-      >
-        {snapshot.cost
-          ? `${snapshot.cost.currency}, from the imported FOCUS export; untagged ${formatPct(snapshot.cost.untaggedPct)}`
-          : 'no FOCUS billing export in this snapshot'}
-      </StatCard>
+      <CostCard snapshot={snapshot} cost={cost.data} />
     </SimpleGrid>
   );
 }
@@ -164,7 +257,7 @@ export function EstatePage() {
         {describeError(summary.error)}
       </Alert>
     );
-  const snapshot = summary.data;
+  const { snapshot, previous } = summary.data;
   if (!snapshot) return <NoSnapshotYet />;
   const waste = Object.entries(snapshot.waste.byCategory)
     .map(([category, v]) => ({ name: categoryLabel(category), value: v.monthlySaving }))
@@ -202,7 +295,7 @@ export function EstatePage() {
           ]}
         />
       </Group>
-      <Figures snapshot={snapshot} />
+      <Figures snapshot={snapshot} previous={previous} />
       <Trends days={Number(days)} />
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <ChartCard

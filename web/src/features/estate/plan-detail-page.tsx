@@ -28,7 +28,7 @@ export function approvalBlocker(plan: EstatePlan, user: SessionUser | null | und
   if (plan.status !== 'draft') return `The plan is ${plan.status}.`;
   if (!hasPermission(user, 'estate:approve'))
     return 'Approving needs the estate:approve permission (approver or admin role).';
-  if (user?.id === plan.author.id) return 'You wrote this plan: someone else must approve it.';
+  if (user?.id === plan.author.id) return 'You wrote this plan: someone else must approve or reject it.';
   return null;
 }
 
@@ -37,7 +37,8 @@ function Decision({ plan }: { plan: EstatePlan }) {
   const decide = useDecidePlan(plan.id);
   const [note, setNote] = useState('');
   const blocker = approvalBlocker(plan, user);
-  const canReject = plan.status === 'draft' && hasPermission(user, 'estate:approve');
+  const canReject =
+    plan.status === 'draft' && hasPermission(user, 'estate:approve') && user?.id !== plan.author.id;
   const canComplete = plan.status === 'approved' && hasPermission(user, 'estate:write');
 
   const run = (decision: PlanDecision, done: string) =>
@@ -200,7 +201,9 @@ export function PlanDetailPage() {
               <Text size="xs" fw={600} mb={2}>
                 Commands (run by a person after approval)
               </Text>
-              <Code block>{item.commands.join('\n')}</Code>
+              <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+                {item.commands.join('\n')}
+              </Code>
             </>
           )}
           {item.terraform && (

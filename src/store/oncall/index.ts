@@ -97,7 +97,7 @@ export interface OncallStore {
     /** The Markdown of one version (the current one when `version` is omitted). */
     content(id: string, version?: number): Promise<{ version: number; content: string } | undefined>;
     delete(id: string): Promise<RunbookRecord>;
-    /** Every runbook's current version parsed for src/ops/runbooks.ts matchRunbooks (path = id). */
+    /** Every runbook's current version for src/ops/runbooks.ts matchRunbooks (its `path` is the record's path). */
     engineRunbooks(): Promise<Array<{ record: RunbookRecord; runbook: Runbook }>>;
   };
   /** What the alert pipeline needs: routing rules in order, services by id, silences not yet over. */
@@ -984,7 +984,7 @@ export function createOncallStore(ctx: StoreContext): OncallStore {
         return {
           record,
           runbook: {
-            path: record.id,
+            path: record.path,
             title: heading?.[1]?.trim() ?? record.title,
             owner: record.owner,
             services: record.services,

@@ -1,9 +1,836 @@
-import type { StoreContext } from '../context.js';
+import { sql } from 'kysely';
+import { OpsdeckError } from '../../core/errors.js';
+import { newId, randomSecret } from '../../core/ids.js';
+import { hashSecret } from '../../core/secret-hash.js';
+import type { Alert, AlertSource } from '../../ops/alert.js';
+import type { AlertGroup, TrackedAlert } from '../../ops/grouping.js';
+import type { IncidentStatus, TimelineEntry } from '../../ops/incident.js';
+import { iso, withTransaction, type StoreContext } from '../context.js';
+import {
+  alertOfRow,
+  commonLabels,
+  contentHash,
+  toIncident,
+  toIntegration,
+  toStoredAlert,
+  type IncidentRecord,
+  type Integration,
+  type StoredAlert,
+} from './rows.js';
+import type { OpsAlertsTable, OpsIncidentsTable } from './schema.js';
+
+export { commonLabels, contentHash } from './rows.js';
+export type { IncidentRecord, Integration, StoredAlert } from './rows.js';
+
+/** The largest `raw` JSON kept per alert; bigger ones are replaced by a marker with their size. */
+export const RAW_ALERT_CAP = 64 * 1024;
+/** Rows per multi-row statement (SQLite binds at most 32766 parameters). */
+const CHUNK = 200;
+
+export interface DeadLetter {
+  id: string;
+  integrationId: string;
+  receivedAt: string;
+  contentType: string | null;
+  body: string;
+  bodyBytes: number;
+  truncated: boolean;
+  errorCode: string;
+  path: string;
+  message: string;
+}
+
+export interface IngestOutcome {
+  /** Alerts in the request. */
+  accepted: number;
+  /** Of those, the ones already stored with the same status, start, end and labels. */
+  duplicates: number;
+  /** Alerts stored as new or changed (queued for the processor). */
+  stored: number;
+}
+
+/** An accepted batch as the processor reads it from the inbox. */
+export interface InboxItem {
+  seq: number;
+  integrationId: string;
+  receivedAt: string;
+  source: AlertSource;
+  alerts: Alert[];
+  acknowledgements: string[];
+}
+
+/** Processor state of one alert, written back after a batch. */
+export interface TrackedRow {
+  tracked: TrackedAlert;
+  serviceId: string;
+  silencedBy: string | null;
+  incidentId: string | null;
+}
+
+export interface GroupRow {
+  group: AlertGroup;
+  serviceId: string;
+  incidentId: string | null;
+}
+
+export interface IncidentFilter {
+  status?: IncidentStatus[];
+  serviceId?: string;
+  severity?: string[];
+  /** Incidents with a number below this (the cursor: newest first). */
+  beforeNumber?: number;
+  limit: number;
+  createdSince?: string;
+}
+
+export interface AlertFilter {
+  status?: 'firing' | 'resolved';
+  serviceId?: string;
+  /** Substring of the summary, the dedup key or a label value. */
+  q?: string;
+  limit: number;
+}
+
+export interface NewIncident {
+  serviceId: string;
+  title: string;
+  severity: IncidentRecord['severity'];
+  groupKey: string;
+  episode: number;
+  createdAt: string;
+  silenced: boolean;
+}
+
+export type IncidentPatch = Partial<
+  Pick<IncidentRecord, 'status' | 'severity' | 'assigneeId' | 'acknowledgedAt' | 'resolvedAt' | 'title'>
+> & { clearAcknowledgedAt?: boolean; clearResolvedAt?: boolean };
 
 /** The ops store: alerts, ingest inbox, dead letters, integrations, incidents and their timelines. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface OpsStore {}
+export interface OpsStore {
+  integrations: {
+    /** Creates an integration; the returned `key` is shown once (only its SHA-256 is stored). */
+    create(input: {
+      name: string;
+      source: AlertSource;
+      createdBy: string;
+      resolveTimeoutMinutes?: number | null;
+    }): Promise<{ integration: Integration; key: string }>;
+    get(id: string): Promise<Integration | undefined>;
+    /** The integration and its key hash (for the ingest verifier). */
+    getWithHash(id: string): Promise<{ integration: Integration; keyHash: string } | undefined>;
+    findByKey(key: string): Promise<Integration | undefined>;
+    list(): Promise<Integration[]>;
+    /** @throws OpsdeckError OPSDECK_E_NOT_FOUND */
+    update(
+      id: string,
+      patch: { name?: string; disabled?: boolean; resolveTimeoutMinutes?: number | null },
+    ): Promise<Integration>;
+    /** @throws OpsdeckError OPSDECK_E_NOT_FOUND */
+    rotateKey(id: string): Promise<{ integration: Integration; key: string }>;
+    /** Deletes the integration and its dead letters (alerts and incidents stay). */
+    delete(id: string): Promise<boolean>;
+    recordAuthFailure(id: string): Promise<void>;
+    recordSnsSubscription(id: string, value: NonNullable<Integration['snsSubscription']>): Promise<void>;
+  };
+  deadLetters: {
+    add(input: Omit<DeadLetter, 'id'>): Promise<DeadLetter>;
+    list(integrationId: string, limit: number): Promise<Omit<DeadLetter, 'body'>[]>;
+    get(id: string): Promise<DeadLetter | undefined>;
+  };
+  /**
+   * Stores a normalized batch in one transaction: one upsert per chunk of alerts (new or changed
+   * content replaces the stored state; a resend counts as a duplicate and bumps seen_count), and
+   * one inbox row with the new/changed alerts for the processor.
+   */
+  ingest(input: {
+    integrationId: string;
+    receivedAt: string;
+    source: AlertSource;
+    alerts: readonly Alert[];
+    acknowledgements: readonly string[];
+  }): Promise<IngestOutcome>;
+  inbox: {
+    /** The oldest unprocessed batches, in order. */
+    take(limit: number): Promise<InboxItem[]>;
+    remove(seqs: readonly number[]): Promise<void>;
+    count(): Promise<number>;
+  };
+  processor: {
+    /**
+     * Takes the processor lock for the current transaction: PostgreSQL advisory lock (try; false
+     * when another replica holds it); SQLite: the transaction already holds the write lock.
+     */
+    tryLock(): Promise<boolean>;
+    tracked(dedupKeys: readonly string[]): Promise<TrackedRow[]>;
+    trackedInGroups(groupKeys: readonly string[]): Promise<TrackedRow[]>;
+    /** Firing tracked alerts of integrations with a resolve timeout, with that timeout. */
+    expirable(): Promise<(TrackedRow & { resolveTimeoutMinutes: number })[]>;
+    saveTracked(rows: readonly TrackedRow[]): Promise<void>;
+    groups(keys: readonly string[]): Promise<GroupRow[]>;
+    saveGroups(rows: readonly GroupRow[]): Promise<void>;
+    /** A firing alert not seen within its resolve timeout: stored as resolved at `at`. */
+    markTimedOut(dedupKey: string, at: string): Promise<void>;
+  };
+  alerts: {
+    list(filter: AlertFilter): Promise<StoredAlert[]>;
+    get(dedupKey: string): Promise<StoredAlert | undefined>;
+  };
+  incidents: {
+    get(id: string): Promise<IncidentRecord | undefined>;
+    /** Locks the incident row for the transaction (PostgreSQL FOR UPDATE) and returns it. */
+    getForUpdate(id: string): Promise<IncidentRecord | undefined>;
+    /** Newest first. */
+    list(filter: IncidentFilter): Promise<IncidentRecord[]>;
+    /** Opens an incident with the next number (callers serialise: processor lock). */
+    create(input: NewIncident): Promise<IncidentRecord>;
+    update(id: string, patch: IncidentPatch): Promise<IncidentRecord>;
+    attachAlert(incidentId: string, dedupKey: string, at: string): Promise<void>;
+    /** Recomputes alert_count, firing_count and the common labels from the attached alerts. */
+    refreshAlertFigures(incidentId: string): Promise<void>;
+  };
+  timeline: {
+    append(incidentId: string, entry: TimelineEntry): Promise<void>;
+    list(incidentId: string): Promise<TimelineEntry[]>;
+    /** Timelines of many incidents (for metrics). */
+    listMany(incidentIds: readonly string[]): Promise<Map<string, TimelineEntry[]>>;
+  };
+  /** The alerts attached to an incident (current state of each). */
+  alertsOf(incidentId: string): Promise<StoredAlert[]>;
+}
 
-export function createOpsStore(_ctx: StoreContext): OpsStore {
-  return {};
+/** "opsi" as a 32-bit number: the PostgreSQL advisory lock held by the one inbox processor. */
+const PROCESSOR_LOCK = 0x6f707369;
+
+function chunks<T>(list: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** A new ingest key: 32 URL-safe characters (the PagerDuty routing_key length). */
+export function newIngestKey(): string {
+  return randomSecret(24);
+}
+
+function notFound(what: string, id: string): OpsdeckError {
+  return new OpsdeckError('OPSDECK_E_NOT_FOUND', `No ${what} with id ${id}`, [
+    { path: '/params/id', message: `no such ${what}` },
+  ]);
+}
+
+function rawJson(raw: unknown): string {
+  const s = JSON.stringify(raw ?? null);
+  return s.length <= RAW_ALERT_CAP ? s : JSON.stringify({ truncated: true, bytes: s.length });
+}
+
+export function createOpsStore(ctx: StoreContext): OpsStore {
+  const { db } = ctx;
+  const now = () => iso(ctx.clock.now());
+
+  const toTracked = (r: OpsAlertsTable): TrackedRow => ({
+    tracked: {
+      dedupKey: r.dedup_key,
+      groupKey: r.group_key ?? '',
+      alert: alertOfRow(r),
+      status: (r.tracked_status ?? r.status) as TrackedAlert['status'],
+      firstSeen: r.first_seen ?? r.first_received_at,
+      lastSeen: r.last_seen ?? r.last_received_at,
+      changes: JSON.parse(r.changes) as string[],
+      flapping: r.flapping === 1,
+    },
+    serviceId: r.service_id ?? '',
+    silencedBy: r.silenced_by,
+    incidentId: r.incident_id,
+  });
+
+  const integrations: OpsStore['integrations'] = {
+    async create(input) {
+      const key = newIngestKey();
+      const row = {
+        id: newId(),
+        name: input.name,
+        source: input.source,
+        key_hash: hashSecret(key),
+        key_prefix: key.slice(0, 6),
+        created_by: input.createdBy,
+        created_at: now(),
+        disabled: 0,
+        auth_failures: 0,
+        resolve_timeout_minutes: input.resolveTimeoutMinutes ?? null,
+        last_received_at: null,
+        sns_subscription: null,
+      };
+      await db.insertInto('ops_integrations').values(row).execute();
+      return { integration: toIntegration(row), key };
+    },
+    async get(id) {
+      const r = await db.selectFrom('ops_integrations').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toIntegration(r) : undefined;
+    },
+    async getWithHash(id) {
+      const r = await db.selectFrom('ops_integrations').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? { integration: toIntegration(r), keyHash: r.key_hash } : undefined;
+    },
+    async findByKey(key) {
+      const r = await db
+        .selectFrom('ops_integrations')
+        .selectAll()
+        .where('key_hash', '=', hashSecret(key))
+        .executeTakeFirst();
+      return r ? toIntegration(r) : undefined;
+    },
+    async list() {
+      const rows = await db
+        .selectFrom('ops_integrations')
+        .selectAll()
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toIntegration);
+    },
+    async update(id, patch) {
+      const set: Record<string, unknown> = {};
+      if (patch.name !== undefined) set['name'] = patch.name;
+      if (patch.disabled !== undefined) set['disabled'] = patch.disabled ? 1 : 0;
+      if (patch.resolveTimeoutMinutes !== undefined)
+        set['resolve_timeout_minutes'] = patch.resolveTimeoutMinutes;
+      if (Object.keys(set).length > 0) {
+        await db.updateTable('ops_integrations').set(set).where('id', '=', id).execute();
+      }
+      const after = await integrations.get(id);
+      if (!after) throw notFound('integration', id);
+      return after;
+    },
+    async rotateKey(id) {
+      const key = newIngestKey();
+      const r = await db
+        .updateTable('ops_integrations')
+        .set({ key_hash: hashSecret(key), key_prefix: key.slice(0, 6), auth_failures: 0 })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) throw notFound('integration', id);
+      const integration = await integrations.get(id);
+      if (!integration) throw notFound('integration', id);
+      return { integration, key };
+    },
+    async delete(id) {
+      return withTransaction(ctx, async (trx) => {
+        await trx.deleteFrom('ops_dead_letters').where('integration_id', '=', id).execute();
+        const r = await trx.deleteFrom('ops_integrations').where('id', '=', id).executeTakeFirst();
+        return Number(r.numDeletedRows) > 0;
+      });
+    },
+    async recordAuthFailure(id) {
+      await db
+        .updateTable('ops_integrations')
+        .set((eb) => ({ auth_failures: eb('auth_failures', '+', 1) }))
+        .where('id', '=', id)
+        .execute();
+    },
+    async recordSnsSubscription(id, value) {
+      await db
+        .updateTable('ops_integrations')
+        .set({ sns_subscription: JSON.stringify(value) })
+        .where('id', '=', id)
+        .execute();
+    },
+  };
+
+  const deadLetters: OpsStore['deadLetters'] = {
+    async add(input) {
+      const row = {
+        id: newId(),
+        integration_id: input.integrationId,
+        received_at: input.receivedAt,
+        content_type: input.contentType,
+        body: input.body,
+        body_bytes: input.bodyBytes,
+        truncated: input.truncated ? 1 : 0,
+        error_code: input.errorCode,
+        path: input.path,
+        message: input.message,
+      };
+      await db.insertInto('ops_dead_letters').values(row).execute();
+      return { id: row.id, ...input };
+    },
+    async list(integrationId, limit) {
+      const rows = await db
+        .selectFrom('ops_dead_letters')
+        .select([
+          'id',
+          'integration_id',
+          'received_at',
+          'content_type',
+          'body_bytes',
+          'truncated',
+          'error_code',
+          'path',
+          'message',
+        ])
+        .where('integration_id', '=', integrationId)
+        .orderBy('received_at', 'desc')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        integrationId: r.integration_id,
+        receivedAt: r.received_at,
+        contentType: r.content_type,
+        bodyBytes: Number(r.body_bytes),
+        truncated: r.truncated === 1,
+        errorCode: r.error_code,
+        path: r.path,
+        message: r.message,
+      }));
+    },
+    async get(id) {
+      const r = await db.selectFrom('ops_dead_letters').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!r) return undefined;
+      return {
+        id: r.id,
+        integrationId: r.integration_id,
+        receivedAt: r.received_at,
+        contentType: r.content_type,
+        body: r.body,
+        bodyBytes: Number(r.body_bytes),
+        truncated: r.truncated === 1,
+        errorCode: r.error_code,
+        path: r.path,
+        message: r.message,
+      };
+    },
+  };
+
+  const ingest: OpsStore['ingest'] = (input) =>
+    withTransaction(ctx, async (trx) => {
+      // Collapse repeats of one dedup key inside the request (a statement may touch a row once).
+      const last = new Map<string, { alert: Alert; hash: string; count: number }>();
+      const queued: Alert[] = [];
+      let duplicates = 0;
+      const hashes = input.alerts.map((a) => contentHash(a));
+      const existing = new Map<string, string>();
+      for (const part of chunks([...new Set(input.alerts.map((a) => a.dedupKey))], 500)) {
+        const rows = await trx
+          .selectFrom('ops_alerts')
+          .select(['dedup_key', 'content_hash'])
+          .where('dedup_key', 'in', part)
+          .execute();
+        for (const r of rows) existing.set(r.dedup_key, r.content_hash);
+      }
+      input.alerts.forEach((alert, i) => {
+        const hash = hashes[i] ?? '';
+        const prev = last.get(alert.dedupKey);
+        const known = prev?.hash ?? existing.get(alert.dedupKey);
+        if (known === hash) duplicates++;
+        else queued.push(alert);
+        last.set(alert.dedupKey, { alert, hash, count: (prev?.count ?? 0) + 1 });
+      });
+      const at = input.receivedAt;
+      for (const part of chunks([...last.values()])) {
+        await trx
+          .insertInto('ops_alerts')
+          .values(
+            part.map(({ alert: a, hash, count }) => ({
+              dedup_key: a.dedupKey,
+              integration_id: input.integrationId,
+              source: a.source,
+              fingerprint: a.fingerprint,
+              status: a.status,
+              severity: a.severity,
+              summary: a.summary,
+              labels: JSON.stringify(a.labels),
+              annotations: JSON.stringify(a.annotations),
+              starts_at: a.startsAt,
+              ends_at: a.endsAt ?? null,
+              source_group_key: a.groupKey ?? null,
+              generator_url: a.generatorUrl ?? null,
+              content_hash: hash,
+              seen_count: count,
+              first_received_at: at,
+              last_received_at: at,
+              raw: rawJson(a.raw),
+              tracked_status: null,
+              group_key: null,
+              service_id: null,
+              incident_id: null,
+              silenced_by: null,
+              flapping: 0,
+              first_seen: null,
+              last_seen: null,
+              changes: '[]',
+            })),
+          )
+          .onConflict((oc) =>
+            oc.column('dedup_key').doUpdateSet((eb) => ({
+              integration_id: eb.ref('excluded.integration_id'),
+              status: eb.ref('excluded.status'),
+              severity: eb.ref('excluded.severity'),
+              summary: eb.ref('excluded.summary'),
+              labels: eb.ref('excluded.labels'),
+              annotations: eb.ref('excluded.annotations'),
+              starts_at: eb.ref('excluded.starts_at'),
+              ends_at: eb.ref('excluded.ends_at'),
+              source_group_key: eb.ref('excluded.source_group_key'),
+              generator_url: eb.ref('excluded.generator_url'),
+              content_hash: eb.ref('excluded.content_hash'),
+              seen_count: eb('ops_alerts.seen_count', '+', eb.ref('excluded.seen_count')),
+              last_received_at: eb.ref('excluded.last_received_at'),
+              raw: eb.ref('excluded.raw'),
+            })),
+          )
+          .execute();
+      }
+      if (queued.length > 0 || input.acknowledgements.length > 0) {
+        await trx
+          .insertInto('ops_inbox')
+          .values({
+            integration_id: input.integrationId,
+            received_at: at,
+            batch: JSON.stringify({
+              source: input.source,
+              alerts: queued.map((a) => ({ ...a, raw: undefined })),
+              acknowledgements: input.acknowledgements,
+            }),
+          })
+          .execute();
+      }
+      // At most one write a minute per integration: hot integrations do not serialise on this row.
+      const minuteAgo = new Date(Date.parse(at) - 60_000).toISOString();
+      await trx
+        .updateTable('ops_integrations')
+        .set({ last_received_at: at })
+        .where('id', '=', input.integrationId)
+        .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', minuteAgo)]))
+        .execute();
+      return { accepted: input.alerts.length, duplicates, stored: queued.length };
+    });
+
+  const inbox: OpsStore['inbox'] = {
+    async take(limit) {
+      const rows = await db.selectFrom('ops_inbox').selectAll().orderBy('seq').limit(limit).execute();
+      return rows.map((r) => {
+        const b = JSON.parse(r.batch) as { source: AlertSource; alerts: Alert[]; acknowledgements: string[] };
+        return {
+          seq: Number(r.seq),
+          integrationId: r.integration_id,
+          receivedAt: r.received_at,
+          source: b.source,
+          alerts: b.alerts,
+          acknowledgements: b.acknowledgements,
+        };
+      });
+    },
+    async remove(seqs) {
+      for (const part of chunks(seqs, 500))
+        await db.deleteFrom('ops_inbox').where('seq', 'in', part).execute();
+    },
+    async count() {
+      const r = await db
+        .selectFrom('ops_inbox')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirst();
+      return Number(r?.n ?? 0);
+    },
+  };
+
+  const processor: OpsStore['processor'] = {
+    async tryLock() {
+      if (ctx.dialect !== 'postgres') return true;
+      const r = await sql<{
+        ok: boolean;
+      }>`select pg_try_advisory_xact_lock(${sql.lit(PROCESSOR_LOCK)}) as ok`.execute(db);
+      return r.rows[0]?.ok === true;
+    },
+    async tracked(dedupKeys) {
+      const out: TrackedRow[] = [];
+      for (const part of chunks([...new Set(dedupKeys)], 500)) {
+        const rows = await db
+          .selectFrom('ops_alerts')
+          .selectAll()
+          .where('dedup_key', 'in', part)
+          .where('tracked_status', 'is not', null)
+          .execute();
+        out.push(...rows.map(toTracked));
+      }
+      return out;
+    },
+    async trackedInGroups(groupKeys) {
+      const out: TrackedRow[] = [];
+      for (const part of chunks([...new Set(groupKeys)], 500)) {
+        const rows = await db
+          .selectFrom('ops_alerts')
+          .selectAll()
+          .where('group_key', 'in', part)
+          .where('tracked_status', 'is not', null)
+          .execute();
+        out.push(...rows.map(toTracked));
+      }
+      return out;
+    },
+    async expirable() {
+      const rows = await db
+        .selectFrom('ops_alerts')
+        .innerJoin('ops_integrations', 'ops_integrations.id', 'ops_alerts.integration_id')
+        .selectAll('ops_alerts')
+        .select('ops_integrations.resolve_timeout_minutes as timeout')
+        .where('ops_alerts.tracked_status', '=', 'firing')
+        .where('ops_integrations.resolve_timeout_minutes', 'is not', null)
+        .execute();
+      return rows.map((r) => ({ ...toTracked(r), resolveTimeoutMinutes: Number(r.timeout) }));
+    },
+    async saveTracked(rows) {
+      for (const r of rows) {
+        const t = r.tracked;
+        await db
+          .updateTable('ops_alerts')
+          .set({
+            tracked_status: t.status,
+            group_key: t.groupKey,
+            service_id: r.serviceId,
+            incident_id: r.incidentId,
+            silenced_by: r.silencedBy,
+            flapping: t.flapping ? 1 : 0,
+            first_seen: t.firstSeen,
+            last_seen: t.lastSeen,
+            changes: JSON.stringify(t.changes),
+          })
+          .where('dedup_key', '=', t.dedupKey)
+          .execute();
+      }
+    },
+    async groups(keys) {
+      const out: GroupRow[] = [];
+      for (const part of chunks([...new Set(keys)], 500)) {
+        const rows = await db.selectFrom('ops_groups').selectAll().where('group_key', 'in', part).execute();
+        for (const r of rows) {
+          out.push({
+            group: {
+              key: r.group_key,
+              episode: Number(r.episode),
+              status: r.status as AlertGroup['status'],
+              openedAt: r.opened_at,
+              ...(r.resolved_at !== null && { resolvedAt: r.resolved_at }),
+              alertKeys: JSON.parse(r.alert_keys) as string[],
+            },
+            serviceId: r.service_id,
+            incidentId: r.incident_id,
+          });
+        }
+      }
+      return out;
+    },
+    async saveGroups(rows) {
+      for (const part of chunks(rows)) {
+        await db
+          .insertInto('ops_groups')
+          .values(
+            part.map((r) => ({
+              group_key: r.group.key,
+              service_id: r.serviceId,
+              episode: r.group.episode,
+              status: r.group.status,
+              opened_at: r.group.openedAt,
+              resolved_at: r.group.resolvedAt ?? null,
+              alert_keys: JSON.stringify(r.group.alertKeys),
+              incident_id: r.incidentId,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.column('group_key').doUpdateSet((eb) => ({
+              service_id: eb.ref('excluded.service_id'),
+              episode: eb.ref('excluded.episode'),
+              status: eb.ref('excluded.status'),
+              opened_at: eb.ref('excluded.opened_at'),
+              resolved_at: eb.ref('excluded.resolved_at'),
+              alert_keys: eb.ref('excluded.alert_keys'),
+              incident_id: eb.ref('excluded.incident_id'),
+            })),
+          )
+          .execute();
+      }
+    },
+    async markTimedOut(dedupKey, at) {
+      const r = await db
+        .selectFrom('ops_alerts')
+        .select(['starts_at', 'labels'])
+        .where('dedup_key', '=', dedupKey)
+        .executeTakeFirst();
+      if (!r) return;
+      const labels = JSON.parse(r.labels) as Record<string, string>;
+      await db
+        .updateTable('ops_alerts')
+        .set({
+          status: 'resolved',
+          ends_at: at,
+          content_hash: contentHash({ status: 'resolved', startsAt: r.starts_at, endsAt: at, labels }),
+        })
+        .where('dedup_key', '=', dedupKey)
+        .execute();
+    },
+  };
+
+  const alerts: OpsStore['alerts'] = {
+    async list(filter) {
+      let q = db.selectFrom('ops_alerts').selectAll();
+      if (filter.status) q = q.where('status', '=', filter.status);
+      if (filter.serviceId) q = q.where('service_id', '=', filter.serviceId);
+      if (filter.q) {
+        const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        q = q.where((eb) =>
+          eb.or([
+            eb(sql`lower(summary)`, 'like', sql`lower(${like}) escape '\\'`),
+            eb(sql`lower(dedup_key)`, 'like', sql`lower(${like}) escape '\\'`),
+            eb(sql`lower(labels)`, 'like', sql`lower(${like}) escape '\\'`),
+          ]),
+        );
+      }
+      const rows = await q
+        .orderBy('last_received_at', 'desc')
+        .orderBy('dedup_key')
+        .limit(filter.limit)
+        .execute();
+      return rows.map(toStoredAlert);
+    },
+    async get(dedupKey) {
+      const r = await db
+        .selectFrom('ops_alerts')
+        .selectAll()
+        .where('dedup_key', '=', dedupKey)
+        .executeTakeFirst();
+      return r ? toStoredAlert(r) : undefined;
+    },
+  };
+
+  const getIncident = async (id: string, forUpdate = false): Promise<IncidentRecord | undefined> => {
+    let q = db.selectFrom('ops_incidents').selectAll().where('id', '=', id);
+    if (forUpdate && ctx.dialect === 'postgres') q = q.forUpdate();
+    const r = await q.executeTakeFirst();
+    return r ? toIncident(r) : undefined;
+  };
+
+  const incidents: OpsStore['incidents'] = {
+    get: (id) => getIncident(id),
+    getForUpdate: (id) => getIncident(id, true),
+    async list(filter) {
+      let q = db.selectFrom('ops_incidents').selectAll();
+      if (filter.status && filter.status.length > 0) q = q.where('status', 'in', filter.status);
+      if (filter.severity && filter.severity.length > 0) q = q.where('severity', 'in', filter.severity);
+      if (filter.serviceId) q = q.where('service_id', '=', filter.serviceId);
+      if (filter.beforeNumber !== undefined) q = q.where('number', '<', filter.beforeNumber);
+      if (filter.createdSince !== undefined) q = q.where('created_at', '>=', filter.createdSince);
+      const rows = await q.orderBy('number', 'desc').limit(filter.limit).execute();
+      return rows.map(toIncident);
+    },
+    async create(input) {
+      const max = await db
+        .selectFrom('ops_incidents')
+        .select((eb) => eb.fn.max('number').as('n'))
+        .executeTakeFirst();
+      const row: OpsIncidentsTable = {
+        id: newId(),
+        number: Number(max?.n ?? 0) + 1,
+        service_id: input.serviceId,
+        title: input.title,
+        severity: input.severity,
+        status: 'triggered',
+        assignee_id: null,
+        group_key: input.groupKey,
+        episode: input.episode,
+        created_at: input.createdAt,
+        acknowledged_at: null,
+        resolved_at: null,
+        silenced: input.silenced ? 1 : 0,
+        alert_count: 0,
+        firing_count: 0,
+        labels: '{}',
+        updated_at: input.createdAt,
+      };
+      await db.insertInto('ops_incidents').values(row).execute();
+      return toIncident(row);
+    },
+    async update(id, patch) {
+      const set: Partial<OpsIncidentsTable> = { updated_at: now() };
+      if (patch.status !== undefined) set.status = patch.status;
+      if (patch.severity !== undefined) set.severity = patch.severity;
+      if (patch.title !== undefined) set.title = patch.title;
+      if (patch.assigneeId !== undefined) set.assignee_id = patch.assigneeId;
+      if (patch.acknowledgedAt !== undefined) set.acknowledged_at = patch.acknowledgedAt;
+      if (patch.resolvedAt !== undefined) set.resolved_at = patch.resolvedAt;
+      if (patch.clearAcknowledgedAt) set.acknowledged_at = null;
+      if (patch.clearResolvedAt) set.resolved_at = null;
+      await db.updateTable('ops_incidents').set(set).where('id', '=', id).execute();
+      const after = await getIncident(id);
+      if (!after) throw notFound('incident', id);
+      return after;
+    },
+    async attachAlert(incidentId, dedupKey, at) {
+      await db
+        .insertInto('ops_incident_alerts')
+        .values({ incident_id: incidentId, dedup_key: dedupKey, attached_at: at })
+        .onConflict((oc) => oc.columns(['incident_id', 'dedup_key']).doNothing())
+        .execute();
+    },
+    async refreshAlertFigures(incidentId) {
+      const list = await alertsOf(incidentId);
+      await db
+        .updateTable('ops_incidents')
+        .set({
+          alert_count: list.length,
+          firing_count: list.filter((a) => a.status === 'firing').length,
+          labels: JSON.stringify(commonLabels(list.map((a) => a.labels))),
+        })
+        .where('id', '=', incidentId)
+        .execute();
+    },
+  };
+
+  const timeline: OpsStore['timeline'] = {
+    async append(incidentId, entry) {
+      await db
+        .insertInto('ops_timeline')
+        .values({ incident_id: incidentId, at: entry.at, kind: entry.kind, entry: JSON.stringify(entry) })
+        .execute();
+    },
+    async list(incidentId) {
+      const rows = await db
+        .selectFrom('ops_timeline')
+        .select('entry')
+        .where('incident_id', '=', incidentId)
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => JSON.parse(r.entry) as TimelineEntry);
+    },
+    async listMany(incidentIds) {
+      const out = new Map<string, TimelineEntry[]>();
+      for (const part of chunks([...new Set(incidentIds)], 500)) {
+        const rows = await db
+          .selectFrom('ops_timeline')
+          .select(['incident_id', 'entry'])
+          .where('incident_id', 'in', part)
+          .orderBy('id')
+          .execute();
+        for (const r of rows) {
+          const list = out.get(r.incident_id) ?? [];
+          list.push(JSON.parse(r.entry) as TimelineEntry);
+          out.set(r.incident_id, list);
+        }
+      }
+      return out;
+    },
+  };
+
+  const alertsOf = async (incidentId: string): Promise<StoredAlert[]> => {
+    const rows = await db
+      .selectFrom('ops_incident_alerts')
+      .innerJoin('ops_alerts', 'ops_alerts.dedup_key', 'ops_incident_alerts.dedup_key')
+      .selectAll('ops_alerts')
+      .where('ops_incident_alerts.incident_id', '=', incidentId)
+      .orderBy('ops_incident_alerts.attached_at')
+      .orderBy('ops_alerts.dedup_key')
+      .execute();
+    return rows.map(toStoredAlert);
+  };
+
+  return { integrations, deadLetters, ingest, inbox, processor, alerts, incidents, timeline, alertsOf };
 }

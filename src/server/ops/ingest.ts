@@ -1,0 +1,221 @@
+import type { FastifyRequest } from 'fastify';
+import { Counter } from 'prom-client';
+import { OpsdeckError } from '../../core/errors.js';
+import { digestsEqual, hashSecret } from '../../core/secret-hash.js';
+import { ALERT_SOURCES, type AlertSource } from '../../ops/alert.js';
+import { isTrustedSnsCertUrl } from '../../ops/sources/cloudwatch.js';
+import type { IngestAuth } from '../auth/route-permission.js';
+import type { ServerContext } from '../context.js';
+
+/** Dead letters keep at most this much of a rejected body. */
+export const DEAD_LETTER_BODY_CAP = 256 * 1024;
+
+export type RejectReason =
+  'missing_key' | 'unknown_integration' | 'wrong_key' | 'disabled' | 'wrong_source' | 'bad_signature';
+
+export interface IngestMetrics {
+  rejected: Counter<'reason'>;
+  alerts: Counter<'source' | 'result'>;
+  malformed: Counter<'source'>;
+}
+
+const metricsOf = new WeakMap<ServerContext, IngestMetrics>();
+
+/** The ingest counters of this app (registered on its registry once). */
+export function ingestMetrics(ctx: ServerContext): IngestMetrics {
+  let m = metricsOf.get(ctx);
+  if (!m) {
+    const registers = [ctx.metrics.registry];
+    m = {
+      rejected: new Counter({
+        name: 'opsdeck_ingest_rejected_total',
+        help: 'Ingest requests refused before reading alerts, by reason (missing_key, unknown_integration, wrong_key, disabled, wrong_source, bad_signature)',
+        labelNames: ['reason'] as const,
+        registers,
+      }),
+      alerts: new Counter({
+        name: 'opsdeck_ingest_alerts_total',
+        help: 'Alerts accepted by ingestion, by source and result (stored, duplicate)',
+        labelNames: ['source', 'result'] as const,
+        registers,
+      }),
+      malformed: new Counter({
+        name: 'opsdeck_ingest_malformed_total',
+        help: 'Ingest bodies rejected as malformed (kept as dead letters), by source',
+        labelNames: ['source'] as const,
+        registers,
+      }),
+    };
+    metricsOf.set(ctx, m);
+  }
+  return m;
+}
+
+/** The ingest key of a request: `Authorization: Bearer <key>`, Basic auth password, or `?key=`. */
+export function presentedKey(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  if (typeof h === 'string' && h !== '') {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(h);
+    if (bearer) return bearer[1];
+    const basic = /^Basic\s+(\S+)\s*$/i.exec(h);
+    if (basic) {
+      const decoded = Buffer.from(basic[1] ?? '', 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      return colon >= 0 ? decoded.slice(colon + 1) : undefined;
+    }
+    return undefined;
+  }
+  const q = (request.query as Record<string, unknown> | undefined)?.['key'];
+  return typeof q === 'string' && q !== '' ? q : undefined;
+}
+
+/** The PagerDuty `routing_key` of a raw Events v2 body, if it has one. */
+export function routingKeyOf(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const v = JSON.parse(body) as unknown;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const k = (v as Record<string, unknown>)['routing_key'];
+      return typeof k === 'string' && k !== '' ? k : undefined;
+    }
+  } catch {
+    // Not JSON: no key; the request is refused as unauthenticated.
+  }
+  return undefined;
+}
+
+/** The source a route ingests, from its URL pattern. */
+export function sourceOfRoute(url: string | undefined): AlertSource | undefined {
+  if (url === undefined) return undefined;
+  if (url.startsWith('/api/ingest/pagerduty/')) return 'pagerduty';
+  const m = /^\/api\/ingest\/([a-z-]+)\//.exec(url);
+  const s = m?.[1];
+  return (ALERT_SOURCES as readonly string[]).includes(s ?? '') ? (s as AlertSource) : undefined;
+}
+
+/**
+ * The `ingest` verifier: finds the integration (by the URL's id, then a constant-time comparison
+ * of the key's SHA-256; PagerDuty: by the hash of `routing_key`), refuses disabled integrations
+ * and a source other than the route's. Every refusal is counted
+ * (`opsdeck_ingest_rejected_total{reason}`, and the integration's auth_failures when known).
+ */
+export function createIngestVerifier(ctx: ServerContext): (request: FastifyRequest) => Promise<IngestAuth> {
+  const metrics = ingestMetrics(ctx);
+  const refuse = async (reason: RejectReason, message: string, integrationId?: string): Promise<never> => {
+    metrics.rejected.inc({ reason });
+    if (integrationId !== undefined) await ctx.store.ops.integrations.recordAuthFailure(integrationId);
+    throw new OpsdeckError('OPSDECK_E_UNAUTHENTICATED', message, [
+      {
+        path: '/headers/authorization',
+        message: "send the integration's ingest key as a Bearer token, the Basic auth password, or ?key=",
+      },
+    ]);
+  };
+  return async (request) => {
+    const source = sourceOfRoute(request.routeOptions.url);
+    if (source === undefined) return refuse('unknown_integration', 'Not an ingest route');
+    if (source === 'pagerduty') {
+      const key = routingKeyOf(request.body);
+      if (key === undefined) return refuse('missing_key', 'routing_key is missing');
+      const integration = await ctx.store.ops.integrations.findByKey(key);
+      if (!integration) return refuse('wrong_key', 'routing_key does not belong to any integration');
+      if (integration.disabled)
+        return refuse('disabled', `Integration ${integration.name} is disabled`, integration.id);
+      if (integration.source !== 'pagerduty') {
+        return refuse(
+          'wrong_source',
+          `Integration ${integration.name} receives ${integration.source} alerts`,
+          integration.id,
+        );
+      }
+      return { integrationId: integration.id, source };
+    }
+    const id = (request.params as Record<string, unknown> | undefined)?.['integrationId'];
+    const found = typeof id === 'string' ? await ctx.store.ops.integrations.getWithHash(id) : undefined;
+    const key = presentedKey(request);
+    if (!found)
+      return refuse(
+        key === undefined ? 'missing_key' : 'unknown_integration',
+        'Unknown integration or missing key',
+      );
+    if (key === undefined) return refuse('missing_key', 'Ingest key is missing', found.integration.id);
+    if (!digestsEqual(hashSecret(key), found.keyHash))
+      return refuse('wrong_key', 'Ingest key is wrong', found.integration.id);
+    if (found.integration.disabled) {
+      return refuse('disabled', `Integration ${found.integration.name} is disabled`, found.integration.id);
+    }
+    if (found.integration.source !== source) {
+      return refuse(
+        'wrong_source',
+        `Integration ${found.integration.name} receives ${found.integration.source} alerts: post to /api/ingest/${found.integration.source}/${found.integration.id}`,
+        found.integration.id,
+      );
+    }
+    return { integrationId: found.integration.id, source };
+  };
+}
+
+/** How SNS messages are checked; tests replace the URL policies (local TLS-less servers). */
+export interface SnsSettings {
+  /** Whether a SigningCertURL may be fetched (default: https sns.<region>.amazonaws.com, .pem). */
+  isTrustedCertUrl(url: string): boolean;
+  /** Whether a SubscribeURL may be visited (default: https on *.amazonaws.com / .amazonaws.com.cn). */
+  isAllowedSubscribeUrl(url: string): boolean;
+  /** GETs a URL (5 s timeout). */
+  fetchText(url: string): Promise<{ status: number; text: string }>;
+  /** Signing certificates by URL (SNS rotates them rarely). */
+  certCache: Map<string, string>;
+}
+
+export function isAmazonSubscribeUrl(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  return (
+    u.protocol === 'https:' &&
+    u.username === '' &&
+    u.password === '' &&
+    /(^|\.)amazonaws\.com(\.cn)?$/.test(u.hostname)
+  );
+}
+
+async function fetchText(url: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
+  return { status: res.status, text: await res.text() };
+}
+
+const snsOf = new WeakMap<ServerContext, SnsSettings>();
+
+/** The SNS settings of this app (mutable: tests swap the policies and the fetcher). */
+export function snsSettings(ctx: ServerContext): SnsSettings {
+  let s = snsOf.get(ctx);
+  if (!s) {
+    s = {
+      isTrustedCertUrl: isTrustedSnsCertUrl,
+      isAllowedSubscribeUrl: isAmazonSubscribeUrl,
+      fetchText,
+      certCache: new Map(),
+    };
+    snsOf.set(ctx, s);
+  }
+  return s;
+}
+
+/** The signing certificate PEM at a trusted URL (cached). */
+export async function signingCert(ctx: ServerContext, url: string): Promise<string | undefined> {
+  const s = snsSettings(ctx);
+  if (!s.isTrustedCertUrl(url)) return undefined;
+  const cached = s.certCache.get(url);
+  if (cached !== undefined) return cached;
+  try {
+    const r = await s.fetchText(url);
+    if (r.status !== 200 || !r.text.includes('-----BEGIN')) return undefined;
+    s.certCache.set(url, r.text);
+    return r.text;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,322 @@
+import type { Alert } from '../../ops/alert.js';
+import { expireAlerts, groupKeyOf, type GroupingState } from '../../ops/grouping.js';
+import { processBatch, type OpsCommand } from '../../ops/pipeline.js';
+import { route, type RoutingConfig, type Service } from '../../ops/routing.js';
+import type { Silence } from '../../ops/silences.js';
+import type { TransactionStore } from '../../store/index.js';
+import type { GroupRow, InboxItem, TrackedRow } from '../../store/ops/index.js';
+import type { ServerContext } from '../context.js';
+import { applyIncidentAction, enqueueIncidentChanged } from './incident-actions.js';
+
+/** Inbox batches handled per transaction. */
+const BATCHES_PER_TRANSACTION = 50;
+
+interface PipelineConfig {
+  routing: RoutingConfig;
+  services: Record<string, Service>;
+  silences: Silence[];
+}
+
+/** The grouping state of the alerts and groups a unit of work touches, plus what the store keeps beside it. */
+interface WorkState {
+  state: GroupingState;
+  alertMeta: Map<string, { serviceId: string; silencedBy: string | null; incidentId: string | null }>;
+  groupMeta: Map<string, { serviceId: string; incidentId: string | null }>;
+  /** Alerts whose processor state must be written back. */
+  dirtyAlerts: Set<string>;
+  dirtyGroups: Set<string>;
+  touchedIncidents: Set<string>;
+}
+
+async function loadState(
+  tx: TransactionStore,
+  dedupKeys: readonly string[],
+  extraGroupKeys: readonly string[],
+): Promise<WorkState> {
+  const w: WorkState = {
+    state: { alerts: {}, groups: {} },
+    alertMeta: new Map(),
+    groupMeta: new Map(),
+    dirtyAlerts: new Set(),
+    dirtyGroups: new Set(),
+    touchedIncidents: new Set(),
+  };
+  const add = (rows: readonly TrackedRow[]): void => {
+    for (const r of rows) {
+      w.state.alerts[r.tracked.dedupKey] = r.tracked;
+      w.alertMeta.set(r.tracked.dedupKey, {
+        serviceId: r.serviceId,
+        silencedBy: r.silencedBy,
+        incidentId: r.incidentId,
+      });
+    }
+  };
+  const tracked = await tx.ops.processor.tracked(dedupKeys);
+  add(tracked);
+  const groupKeys = [...new Set([...tracked.map((r) => r.tracked.groupKey), ...extraGroupKeys])];
+  const groups: GroupRow[] = await tx.ops.processor.groups(groupKeys);
+  for (const g of groups) {
+    w.state.groups[g.group.key] = g.group;
+    w.groupMeta.set(g.group.key, { serviceId: g.serviceId, incidentId: g.incidentId });
+  }
+  // Every member of a touched group: a group resolves only when all of them are resolved.
+  add((await tx.ops.processor.trackedInGroups(groupKeys)).filter((r) => !w.state.alerts[r.tracked.dedupKey]));
+  return w;
+}
+
+async function applyCommands(
+  ctx: ServerContext,
+  tx: TransactionStore,
+  w: WorkState,
+  commands: readonly OpsCommand[],
+): Promise<void> {
+  for (const c of commands) {
+    switch (c.type) {
+      case 'open-incident': {
+        const incident = await tx.ops.incidents.create({
+          serviceId: c.serviceId,
+          title: c.title,
+          severity: c.severity,
+          groupKey: c.groupKey,
+          episode: c.episode,
+          createdAt: c.at,
+          silenced: c.silenced,
+        });
+        await tx.ops.timeline.append(incident.id, {
+          at: c.at,
+          kind: 'status',
+          from: null,
+          to: 'triggered',
+          by: 'system',
+          ...(c.silenced && { reason: 'silenced: recorded without paging' }),
+        });
+        w.groupMeta.set(c.groupKey, { serviceId: c.serviceId, incidentId: incident.id });
+        w.dirtyGroups.add(c.groupKey);
+        w.touchedIncidents.add(incident.id);
+        if (!c.silenced) await enqueueIncidentChanged(tx, incident.id, 'opened', c.at);
+        break;
+      }
+      case 'attach-alert': {
+        const incidentId = w.groupMeta.get(c.groupKey)?.incidentId ?? null;
+        const meta = w.alertMeta.get(c.dedupKey);
+        if (meta) meta.incidentId = incidentId;
+        if (incidentId === null) break;
+        await tx.ops.incidents.attachAlert(incidentId, c.dedupKey, c.at);
+        await tx.ops.timeline.append(incidentId, {
+          at: c.at,
+          kind: 'alert',
+          dedupKey: c.dedupKey,
+          status: c.status,
+          summary: c.summary,
+        });
+        w.touchedIncidents.add(incidentId);
+        break;
+      }
+      case 'resolve-incident': {
+        const incidentId = w.groupMeta.get(c.groupKey)?.incidentId;
+        if (!incidentId) break;
+        const incident = await tx.ops.incidents.get(incidentId);
+        if (!incident || incident.status === 'resolved') break;
+        await tx.ops.incidents.update(incidentId, { status: 'resolved', resolvedAt: c.at });
+        await tx.ops.timeline.append(incidentId, {
+          at: c.at,
+          kind: 'status',
+          from: incident.status,
+          to: 'resolved',
+          by: 'system',
+          reason:
+            c.reason === 'timeout' ? 'alerts not seen within the resolve timeout' : 'all alerts resolved',
+        });
+        await enqueueIncidentChanged(tx, incidentId, 'resolved', c.at);
+        w.touchedIncidents.add(incidentId);
+        break;
+      }
+      case 'acknowledge-alert': {
+        const incidentId = w.alertMeta.get(c.dedupKey)?.incidentId;
+        if (!incidentId) break;
+        const incident = await tx.ops.incidents.get(incidentId);
+        if (incident?.status === 'triggered')
+          await applyIncidentAction(ctx, incidentId, { type: 'acknowledge' }, 'system', tx);
+        break;
+      }
+      case 'flag-flapping':
+        // The flag is part of the tracked alert written back below.
+        w.dirtyAlerts.add(c.dedupKey);
+        break;
+    }
+  }
+}
+
+async function saveState(tx: TransactionStore, w: WorkState): Promise<void> {
+  const rows: TrackedRow[] = [];
+  for (const key of w.dirtyAlerts) {
+    const tracked = w.state.alerts[key];
+    const meta = w.alertMeta.get(key);
+    if (!tracked || !meta) continue;
+    rows.push({ tracked, ...meta });
+  }
+  await tx.ops.processor.saveTracked(rows);
+  const groups: GroupRow[] = [];
+  for (const key of w.dirtyGroups) {
+    const group = w.state.groups[key];
+    const meta = w.groupMeta.get(key);
+    if (!group || !meta) continue;
+    groups.push({ group, ...meta });
+  }
+  await tx.ops.processor.saveGroups(groups);
+  for (const id of w.touchedIncidents) await tx.ops.incidents.refreshAlertFigures(id);
+}
+
+async function processItems(
+  ctx: ServerContext,
+  tx: TransactionStore,
+  items: readonly InboxItem[],
+  config: PipelineConfig,
+): Promise<void> {
+  const all: Alert[] = items.flatMap((i) => i.alerts);
+  const dedupKeys = [...all.map((a) => a.dedupKey), ...items.flatMap((i) => i.acknowledgements)];
+  // Group keys of alerts seen for the first time (their group may exist already).
+  const newGroupKeys = all.map((a) => {
+    const serviceId = route(config.routing, a).serviceId;
+    const groupBy = config.services[serviceId]?.groupBy;
+    return groupKeyOf(a, { scope: serviceId, ...(groupBy && { groupBy }) });
+  });
+  const w = await loadState(tx, dedupKeys, newGroupKeys);
+  for (const item of items) {
+    const out = processBatch({
+      state: w.state,
+      batch: {
+        source: item.source,
+        alerts: item.alerts,
+        acknowledgements: item.acknowledgements,
+        truncatedAlerts: 0,
+      },
+      now: new Date(item.receivedAt),
+      routing: config.routing,
+      services: config.services,
+      silences: config.silences,
+    });
+    w.state = out.state;
+    for (const d of out.decisions) {
+      const prev = w.alertMeta.get(d.dedupKey);
+      w.alertMeta.set(d.dedupKey, {
+        serviceId: prev?.serviceId || d.serviceId,
+        silencedBy: d.silencedBy ?? null,
+        incidentId: prev?.incidentId ?? null,
+      });
+      w.dirtyAlerts.add(d.dedupKey);
+    }
+    for (const e of out.events) {
+      if ('groupKey' in e && w.state.groups[e.groupKey]) {
+        w.dirtyGroups.add(e.groupKey);
+        if (!w.groupMeta.has(e.groupKey)) {
+          const d = out.decisions.find((x) => x.groupKey === e.groupKey);
+          w.groupMeta.set(e.groupKey, {
+            serviceId: d?.serviceId ?? config.routing.defaultServiceId,
+            incidentId: null,
+          });
+        }
+      }
+    }
+    await applyCommands(ctx, tx, w, out.commands);
+  }
+  await saveState(tx, w);
+}
+
+/**
+ * Processes the ingest inbox in order: each accepted batch goes through routing, silences and
+ * grouping (src/ops/pipeline.ts) with the on-call configuration, and the resulting commands open,
+ * attach to and resolve incidents (with timeline entries and `incident.changed` jobs). One
+ * processor at a time: a PostgreSQL advisory lock (another replica holding it makes this return
+ * 0), SQLite's write lock. Batches are removed from the inbox in the transaction that applies
+ * them. Returns the number of batches processed.
+ */
+export async function processInbox(ctx: ServerContext, opts: { maxBatches?: number } = {}): Promise<number> {
+  const max = opts.maxBatches ?? Number.POSITIVE_INFINITY;
+  let done = 0;
+  while (done < max) {
+    const n = await ctx.store.transaction(async (tx) => {
+      if (!(await tx.ops.processor.tryLock())) return -1;
+      const items = await tx.ops.inbox.take(Math.min(BATCHES_PER_TRANSACTION, max - done));
+      if (items.length === 0) return 0;
+      const config = await tx.oncall.pipelineConfig();
+      await processItems(ctx, tx, items, config);
+      await tx.ops.inbox.remove(items.map((i) => i.seq));
+      return items.length;
+    });
+    if (n <= 0) break;
+    done += n;
+  }
+  return done;
+}
+
+/**
+ * Resolves firing alerts of integrations with a resolve timeout that were not seen within it
+ * (src/ops/grouping.ts expireAlerts), and the incidents whose alerts are then all resolved.
+ * Returns the number of alerts timed out.
+ */
+export async function expireStaleAlerts(ctx: ServerContext): Promise<number> {
+  return ctx.store.transaction(async (tx) => {
+    if (!(await tx.ops.processor.tryLock())) return 0;
+    const now = ctx.clock.now();
+    const candidates = await tx.ops.processor.expirable();
+    const stale = candidates.filter(
+      (c) => Date.parse(c.tracked.lastSeen) <= now.getTime() - c.resolveTimeoutMinutes * 60_000,
+    );
+    if (stale.length === 0) return 0;
+    const w = await loadState(
+      tx,
+      stale.map((s) => s.tracked.dedupKey),
+      [],
+    );
+    let count = 0;
+    // expireAlerts applies one timeout to the whole state: run it per timeout value over its alerts.
+    const byTimeout = new Map<number, string[]>();
+    for (const s of stale)
+      byTimeout.set(s.resolveTimeoutMinutes, [
+        ...(byTimeout.get(s.resolveTimeoutMinutes) ?? []),
+        s.tracked.dedupKey,
+      ]);
+    for (const [minutes, keys] of byTimeout) {
+      const subset: GroupingState = {
+        alerts: Object.fromEntries(keys.flatMap((k) => (w.state.alerts[k] ? [[k, w.state.alerts[k]]] : []))),
+        groups: w.state.groups,
+      };
+      const out = expireAlerts(subset, now, { resolveTimeoutMinutes: minutes });
+      w.state = { alerts: { ...w.state.alerts, ...out.state.alerts }, groups: out.state.groups };
+      const at = now.toISOString();
+      const commands: OpsCommand[] = [];
+      for (const e of out.events) {
+        if (e.type === 'alert-timed-out') {
+          count++;
+          w.dirtyAlerts.add(e.dedupKey);
+          w.dirtyGroups.add(e.groupKey);
+          const a = w.state.alerts[e.dedupKey];
+          await tx.ops.processor.markTimedOut(e.dedupKey, at);
+          if (w.state.groups[e.groupKey]?.alertKeys.includes(e.dedupKey)) {
+            commands.push({
+              type: 'attach-alert',
+              groupKey: e.groupKey,
+              dedupKey: e.dedupKey,
+              status: 'resolved',
+              summary: `${a?.alert.summary ?? e.dedupKey} (not seen for ${minutes} min)`,
+              at,
+            });
+          }
+        } else if (e.type === 'group-resolved') {
+          w.dirtyGroups.add(e.groupKey);
+          commands.push({
+            type: 'resolve-incident',
+            groupKey: e.groupKey,
+            episode: e.episode,
+            reason: e.reason,
+            at,
+          });
+        }
+      }
+      await applyCommands(ctx, tx, w, commands);
+    }
+    await saveState(tx, w);
+    return count;
+  });
+}

@@ -1,0 +1,252 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { OpsdeckError } from '../../../core/errors.js';
+import type { AlertSource, IngestError, NormalizedBatch } from '../../../ops/alert.js';
+import { verifySnsSignature, type SnsEnvelope } from '../../../ops/sources/cloudwatch.js';
+import { normalizers } from '../../../ops/sources/index.js';
+import { pagerDutyErrorResponse } from '../../../ops/sources/pagerduty.js';
+import type { IngestOutcome } from '../../../store/ops/index.js';
+import type { ServerContext } from '../../context.js';
+import {
+  DEAD_LETTER_BODY_CAP,
+  createIngestVerifier,
+  ingestMetrics,
+  signingCert,
+  snsSettings,
+} from '../../ops/ingest.js';
+import { errorResponses } from '../../schemas.js';
+
+const IngestParams = Type.Object({ integrationId: Type.String({ minLength: 1, maxLength: 100 }) });
+const IngestQuery = Type.Object({ key: Type.Optional(Type.String({ maxLength: 200 })) });
+const IngestResult = Type.Object({
+  accepted: Type.Integer({ description: 'Alerts in the request' }),
+  duplicates: Type.Integer({
+    description: 'Alerts already stored with the same status, start, end and labels',
+  }),
+  stored: Type.Integer({
+    description: 'New or changed alerts, committed and queued for incident processing',
+  }),
+  subscription: Type.Optional(
+    Type.Object({
+      topicArn: Type.String(),
+      confirmed: Type.Boolean(),
+      status: Type.Union([Type.Integer(), Type.Null()]),
+    }),
+  ),
+});
+const PagerDutyAccepted = Type.Object({
+  status: Type.Literal('success'),
+  message: Type.Literal('Event processed'),
+  dedup_key: Type.String(),
+});
+const PagerDutyInvalid = Type.Object({
+  status: Type.String(),
+  message: Type.String(),
+  errors: Type.Array(Type.String()),
+});
+
+const ROUTES: { source: Exclude<AlertSource, 'pagerduty'>; summary: string }[] = [
+  { source: 'alertmanager', summary: 'Prometheus Alertmanager webhook (version 4)' },
+  { source: 'grafana', summary: 'Grafana unified alerting webhook contact point' },
+  { source: 'cloudwatch', summary: 'AWS CloudWatch alarms via an SNS HTTPS subscription (text/plain)' },
+  { source: 'azure-monitor', summary: 'Azure Monitor action group webhook (common alert schema)' },
+  { source: 'gcp-monitoring', summary: 'Google Cloud Monitoring webhook notification channel' },
+];
+
+function bodyText(body: unknown): string {
+  return typeof body === 'string' ? body : '';
+}
+
+function lowerHeaders(request: FastifyRequest): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(request.headers))
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  return out;
+}
+
+/** Keeps a rejected body (capped) for inspection; never lets a storage failure hide the 400. */
+async function deadLetter(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  integrationId: string,
+  receivedAt: string,
+  e: IngestError,
+): Promise<void> {
+  const text = bodyText(request.body);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const truncated = bytes > DEAD_LETTER_BODY_CAP;
+  try {
+    await ctx.store.ops.deadLetters.add({
+      integrationId,
+      receivedAt,
+      contentType: request.headers['content-type'] ?? null,
+      body: truncated ? Buffer.from(text, 'utf8').subarray(0, DEAD_LETTER_BODY_CAP).toString('utf8') : text,
+      bodyBytes: bytes,
+      truncated,
+      errorCode: e.code,
+      path: e.path,
+      message: e.message,
+    });
+  } catch (err) {
+    request.log.error({ err, integrationId }, 'could not store dead letter');
+  }
+}
+
+function malformed(e: IngestError): OpsdeckError {
+  return new OpsdeckError(
+    e.code,
+    `Malformed ${e.source} payload: ${e.message}`,
+    e.problems.map((p) => ({ path: `/body${p.path}`, message: p.message })),
+  );
+}
+
+/**
+ * Ingestion: one route per source, permission `ingest` (the integration's key). The body is read
+ * as text whatever its content type (SNS posts text/plain) and handed to the source's normalizer
+ * after authentication, so malformed bodies of authenticated senders are kept as dead letters.
+ * 202 only after the transaction storing the alerts has committed.
+ */
+export const ingestRoutes =
+  (kick: () => void): FastifyPluginCallbackTypebox =>
+  (app, _options, done) => {
+    const ctx = app.opsdeck;
+    const metrics = ingestMetrics(ctx);
+    ctx.verifiers.ingest = createIngestVerifier(ctx);
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+    const store = async (
+      auth: { integrationId: string; source: AlertSource },
+      batch: NormalizedBatch,
+      receivedAt: string,
+    ): Promise<IngestOutcome> => {
+      const outcome = await ctx.store.ops.ingest({
+        integrationId: auth.integrationId,
+        receivedAt,
+        source: auth.source,
+        alerts: batch.alerts,
+        acknowledgements: batch.acknowledgements,
+      });
+      metrics.alerts.inc({ source: auth.source, result: 'stored' }, outcome.stored);
+      metrics.alerts.inc({ source: auth.source, result: 'duplicate' }, outcome.duplicates);
+      if (outcome.stored > 0 || batch.acknowledgements.length > 0) kick();
+      return outcome;
+    };
+
+    for (const { source, summary } of ROUTES) {
+      app.post(
+        `/api/ingest/${source}/:integrationId`,
+        {
+          config: { permission: 'ingest' },
+          schema: {
+            tags: ['ingest'],
+            summary,
+            params: IngestParams,
+            querystring: IngestQuery,
+            response: { 202: IngestResult, ...errorResponses },
+          },
+        },
+        async (request, reply) => {
+          const auth = request.ingest;
+          if (!auth) throw new OpsdeckError('OPSDECK_E_UNAUTHENTICATED');
+          const receivedAt = ctx.clock.now().toISOString();
+          const text = bodyText(request.body);
+          const r = normalizers[source](text, lowerHeaders(request), { receivedAt });
+          if (!r.ok) {
+            metrics.malformed.inc({ source });
+            await deadLetter(ctx, request, auth.integrationId, receivedAt, r.error);
+            throw malformed(r.error);
+          }
+          let subscription: { topicArn: string; confirmed: boolean; status: number | null } | undefined;
+          if (source === 'cloudwatch') {
+            const envelope = JSON.parse(text) as SnsEnvelope;
+            const cert =
+              envelope.SigningCertURL === undefined
+                ? undefined
+                : await signingCert(ctx, envelope.SigningCertURL);
+            if (cert === undefined || !verifySnsSignature(envelope, cert)) {
+              metrics.rejected.inc({ reason: 'bad_signature' });
+              await ctx.store.ops.integrations.recordAuthFailure(auth.integrationId);
+              throw new OpsdeckError(
+                'OPSDECK_E_SIGNATURE_INVALID',
+                'SNS message signature is missing or invalid',
+                [
+                  {
+                    path: cert === undefined ? '/body/SigningCertURL' : '/body/Signature',
+                    message:
+                      cert === undefined ? 'not a trusted SNS signing certificate URL' : 'does not verify',
+                  },
+                ],
+              );
+            }
+            const control = r.value.control;
+            if (control) {
+              const settings = snsSettings(ctx);
+              let status: number | null = null;
+              let error: string | undefined;
+              if (control.type === 'sns-subscription-confirmation') {
+                if (!settings.isAllowedSubscribeUrl(control.subscribeUrl)) {
+                  throw new OpsdeckError('OPSDECK_E_VALIDATION', 'SubscribeURL is not an AWS SNS URL', [
+                    { path: '/body/SubscribeURL', message: 'must be https on amazonaws.com' },
+                  ]);
+                }
+                try {
+                  status = (await settings.fetchText(control.subscribeUrl)).status;
+                } catch (e) {
+                  error = (e as Error).message;
+                }
+              }
+              await ctx.store.ops.integrations.recordSnsSubscription(auth.integrationId, {
+                topicArn: control.topicArn,
+                at: receivedAt,
+                status,
+                ...(control.type === 'sns-unsubscribe-confirmation' && { error: 'unsubscribed' }),
+                ...(error !== undefined && { error }),
+              });
+              subscription = {
+                topicArn: control.topicArn,
+                confirmed: status !== null && status >= 200 && status < 300,
+                status,
+              };
+            }
+          }
+          const outcome = await store(auth, r.value, receivedAt);
+          return reply.code(202).send({ ...outcome, ...(subscription && { subscription }) });
+        },
+      );
+    }
+
+    app.post(
+      '/api/ingest/pagerduty/v2/enqueue',
+      {
+        config: { permission: 'ingest' },
+        schema: {
+          tags: ['ingest'],
+          summary: 'PagerDuty Events API v2 compatible endpoint (routing_key = the ingest key)',
+          response: {
+            202: PagerDutyAccepted,
+            400: PagerDutyInvalid,
+            401: Type.Ref('ErrorResponse'),
+            500: Type.Ref('ErrorResponse'),
+          },
+        },
+      },
+      async (request, reply) => {
+        const auth = request.ingest;
+        if (!auth) throw new OpsdeckError('OPSDECK_E_UNAUTHENTICATED');
+        const receivedAt = ctx.clock.now().toISOString();
+        const r = normalizers.pagerduty(bodyText(request.body), lowerHeaders(request), { receivedAt });
+        if (!r.ok) {
+          metrics.malformed.inc({ source: 'pagerduty' });
+          await deadLetter(ctx, request, auth.integrationId, receivedAt, r.error);
+          return reply.code(400).send(pagerDutyErrorResponse(r.error));
+        }
+        await store(auth, r.value, receivedAt);
+        const key =
+          r.value.alerts[0]?.fingerprint ?? r.value.acknowledgements[0]?.replace(/^pagerduty:/, '') ?? '';
+        return reply.code(202).send({ status: 'success', message: 'Event processed', dedup_key: key });
+      },
+    );
+    done();
+  };

@@ -1,0 +1,614 @@
+/**
+ * `npm run bench:ingest`: alert ingestion of opsdeck against Prometheus Alertmanager, on the same
+ * machine, with the same load from one load generator (autocannon, pipelining 1, N connections):
+ * single-alert requests and 50-alert batches. Alertmanager gets its ingestion API
+ * (`POST /api/v2/alerts`); opsdeck gets what Alertmanager's webhook sends it (version 4 payload) on
+ * `POST /api/ingest/alertmanager/:integrationId`. Every alert is unique (labels and fingerprint
+ * vary), so deduplication does not make it trivial. Prints requests/s, alerts/s and p50/p99
+ * latency of each and the ratio opsdeck/Alertmanager, then counts the alerts in opsdeck's database
+ * ("accepted N, stored N": every 2xx'ed alert, recorded client-side, must be there). SQLite, then
+ * PostgreSQL (a fresh database on OPSDECK_TEST_PG_URL, skipped with a note when unreachable).
+ *
+ * `npm run bench:ingest -- --kill`: opsdeck only, mixed single and batch requests; in the middle of
+ * the load opsdeck is SIGKILLed and restarted on the same database and port, then every alert that
+ * got a 2xx is looked up in the database. Prints the count lost and exits 1 when it is not 0.
+ *
+ * opsdeck runs as the built CLI (`node bin/opsdeck.js serve`, a child process, so the kill is
+ * real): run `npm run build:server` first (the script checks). Alertmanager is Debian's
+ * `prometheus-alertmanager` (test/helpers/alertmanager.ts).
+ *
+ * Options: --duration <s> (per measurement, default 10), --connections <n> (default 10),
+ * --dialects sqlite,postgres, --log-level <level> (opsdeck's, default info as in production).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { openDatabase } from '../src/store/index.js';
+import { alertmanagerAvailability, freePort, startAlertmanager } from '../test/helpers/alertmanager.js';
+import {
+  createTestDatabase,
+  dialectAvailability,
+  type TestDatabase,
+  type TestDialect,
+} from '../test/helpers/databases.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    kill: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    dialects: { type: 'string', default: 'sqlite,postgres' },
+    'log-level': { type: 'string', default: 'info' },
+  },
+});
+const DURATION_S = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const DIALECTS = args.dialects.split(',').map((d) => d.trim()) as TestDialect[];
+const BATCH = 50;
+const GROUPS = 100;
+const ADMIN_PASSWORD = 'bench-admin-password-1';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Alerts: unique per request, grouped into GROUPS Alertmanager groups (route group_by: alertname, group).
+
+const RUN_TAG = randomBytes(3).toString('hex');
+let sequence = 0;
+
+interface BenchAlert {
+  fingerprint: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+}
+
+/** `n` new alerts of one group; the fingerprint (16 hex digits) is unique in this run. */
+function nextAlerts(n: number): { group: string; alerts: BenchAlert[] } {
+  const group = `g${sequence % GROUPS}`;
+  const startsAt = new Date().toISOString();
+  const alerts: BenchAlert[] = [];
+  for (let i = 0; i < n; i++) {
+    const seq = sequence++;
+    const fingerprint = `${RUN_TAG}${seq.toString(16).padStart(10, '0')}`;
+    alerts.push({
+      fingerprint,
+      labels: {
+        alertname: 'BenchHighLatency',
+        group,
+        instance: `10.${(seq >> 16) & 255}.${(seq >> 8) & 255}.${seq & 255}:9100`,
+        job: 'node',
+        severity: seq % 3 === 0 ? 'critical' : 'warning',
+      },
+      annotations: {
+        summary: `p99 latency above 2 s on instance ${seq}`,
+        runbook_url: 'https://runbooks/latency',
+      },
+      startsAt,
+    });
+  }
+  return { group, alerts };
+}
+
+/** Alertmanager's `POST /api/v2/alerts` body (postableAlerts). */
+function alertmanagerBody(alerts: BenchAlert[]): string {
+  return JSON.stringify(
+    alerts.map((a) => ({
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: a.startsAt,
+      generatorURL: 'http://prometheus:9090/graph?g0.expr=latency',
+    })),
+  );
+}
+
+/** What Alertmanager 0.25's webhook receiver POSTs for one group (version 4). */
+function webhookBody(group: string, alerts: BenchAlert[]): string {
+  const common = { alertname: 'BenchHighLatency', group, job: 'node' };
+  return JSON.stringify({
+    receiver: 'opsdeck',
+    status: 'firing',
+    alerts: alerts.map((a) => ({
+      status: 'firing',
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: a.startsAt,
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus:9090/graph?g0.expr=latency',
+      fingerprint: a.fingerprint,
+    })),
+    groupLabels: { alertname: 'BenchHighLatency', group },
+    commonLabels: common,
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    version: '4',
+    groupKey: `{}:{alertname="BenchHighLatency", group="${group}"}`,
+    truncatedAlerts: 0,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+interface LoadFigures {
+  requests: number;
+  ok: number;
+  rps: number;
+  alertsPerSec: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+}
+
+type Target = 'alertmanager' | 'opsdeck';
+
+/** autocannon's per-connection context: the fingerprints of the request in flight. */
+interface PerConnection {
+  fingerprints: string[];
+}
+
+/**
+ * Drives `url` for `seconds` with requests of `sizes` alerts (cycled per connection). 2xx'ed
+ * fingerprints are added to `accepted` (pipelining 1: the response on a connection answers the
+ * request that connection's context last built).
+ */
+async function drive(
+  target: Target,
+  url: string,
+  headers: Record<string, string>,
+  sizes: number[],
+  seconds: number,
+  accepted?: Set<string>,
+): Promise<LoadFigures> {
+  let okAlerts = 0;
+  const requests = sizes.map((size): autocannon.Request => ({
+    method: 'POST',
+    setupRequest: (req, context) => {
+      const { group, alerts } = nextAlerts(size);
+      (context as PerConnection).fingerprints = alerts.map((a) => a.fingerprint);
+      const body = target === 'alertmanager' ? alertmanagerBody(alerts) : webhookBody(group, alerts);
+      return { ...req, body };
+    },
+    onResponse: (status, _body, context) => {
+      if (status < 200 || status >= 300) return;
+      const fps = (context as PerConnection).fingerprints;
+      okAlerts += fps.length;
+      if (accepted) for (const fp of fps) accepted.add(fp);
+    },
+  }));
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 10,
+    headers: { 'content-type': 'application/json', ...headers },
+    requests,
+  });
+  return {
+    requests: r.requests.total,
+    ok: r['2xx'],
+    rps: r['2xx'] / r.duration,
+    alertsPerSec: okAlerts / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    seconds: r.duration,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// opsdeck as a child process
+
+interface Opsdeck {
+  base: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+async function spawnOpsdeck(database: TestDatabase, dataDir: string, port: number): Promise<Opsdeck> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPSDECK_DATA_DIR: dataDir,
+    OPSDECK_DATABASE_URL: database.url,
+    OPSDECK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    OPSDECK_LOG_LEVEL: args['log-level'],
+  };
+  delete env['OPSDECK_CONFIG'];
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin/opsdeck.js'), 'serve', '--host', '127.0.0.1', '--port', String(port)],
+    { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`opsdeck serve exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > 30_000) {
+      child.kill('SIGKILL');
+      throw new Error('opsdeck not ready within 30 s');
+    }
+    await sleep(20);
+  }
+  return { base, child, exited };
+}
+
+/** Logs in as admin and creates an Alertmanager integration; returns its ingest URL and key. */
+async function createIntegration(base: string): Promise<{ id: string; url: string; key: string }> {
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+  const cookie = login.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('opsdeck_session='))!
+    .split(';')[0]!;
+  const res = await fetch(`${base}/api/integrations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base, cookie },
+    body: JSON.stringify({ name: 'bench Alertmanager', source: 'alertmanager' }),
+  });
+  const text = await res.text();
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`POST /api/integrations: ${res.status} ${text}`);
+  const body = JSON.parse(text) as { integration: { id: string; ingestUrl: string }; key: string };
+  return { id: body.integration.id, url: body.integration.ingestUrl, key: body.key };
+}
+
+interface StoredCount {
+  stored: number;
+  lost: string[];
+  extra: number;
+  inbox: number;
+}
+
+/** Looks every accepted fingerprint up in opsdeck's database (ops_alerts of the integration). */
+async function verifyStored(
+  database: TestDatabase,
+  integrationId: string,
+  accepted: Set<string>,
+): Promise<StoredCount> {
+  const handle = openDatabase(database.url, { poolSize: 1 });
+  try {
+    const rows = await handle.db
+      .selectFrom('ops_alerts')
+      .select('fingerprint')
+      .where('integration_id', '=', integrationId)
+      .execute();
+    const stored = new Set(rows.map((r) => r.fingerprint));
+    const lost = [...accepted].filter((fp) => !stored.has(fp));
+    const inbox = await handle.db
+      .selectFrom('ops_inbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return {
+      stored: stored.size,
+      lost,
+      extra: stored.size - (accepted.size - lost.length),
+      inbox: Number(inbox.n),
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function row(label: string, f: LoadFigures): string {
+  return (
+    `  ${label.padEnd(34)} ${fmt(f.rps).padStart(8)} req/s ${fmt(f.alertsPerSec).padStart(9)} alerts/s` +
+    `   p50 ${fmt(f.p50, 1).padStart(6)} ms  p99 ${fmt(f.p99, 1).padStart(6)} ms` +
+    `   (${fmt(f.ok)} 2xx, ${f.non2xx} non-2xx, ${f.errors} errors)`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface CaseResult {
+  dialect: TestDialect;
+  kind: string;
+  am: LoadFigures;
+  ops: LoadFigures;
+}
+
+async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promise<number> {
+  const database = await createTestDatabase(dialect);
+  const dataDir = database.dir ?? mkdtempSync(path.join(tmpdir(), 'opsdeck-bench-'));
+  const am = await startAlertmanager({
+    groupBy: ['alertname', 'group'],
+    groupWait: '30s',
+    groupInterval: '5m',
+  });
+  let ops: Opsdeck | undefined;
+  let lostTotal = 0;
+  try {
+    ops = await spawnOpsdeck(database, dataDir, await freePort());
+    const integration = await createIntegration(ops.base);
+    const auth = { authorization: `Bearer ${integration.key}` };
+    const accepted = new Set<string>();
+    console.log(
+      `\n${dialect}: opsdeck ${ops.base} (${database.url.replace(/:[^:@/]*@/, ':***@')}), Alertmanager ${am.url}`,
+    );
+
+    // Warm-up: JIT, connection pools, SQLite page cache (alerts counted like the others).
+    await drive('alertmanager', `${am.url}/api/v2/alerts`, {}, [1, BATCH], 1);
+    await drive('opsdeck', integration.url, auth, [1, BATCH], 1, accepted);
+
+    for (const [kind, size] of [
+      ['single alert per request', 1],
+      [`${BATCH}-alert batches`, BATCH],
+    ] as const) {
+      const amFigures = await drive('alertmanager', `${am.url}/api/v2/alerts`, {}, [size], DURATION_S);
+      const opsFigures = await drive('opsdeck', integration.url, auth, [size], DURATION_S, accepted);
+      results.push({ dialect, kind, am: amFigures, ops: opsFigures });
+      console.log(` ${kind}, ${CONNECTIONS} connections, ${DURATION_S} s each:`);
+      console.log(row('Alertmanager POST /api/v2/alerts', amFigures));
+      console.log(row(`opsdeck (${dialect}) ingest webhook`, opsFigures));
+      console.log(
+        `  ratio opsdeck/Alertmanager: alerts/s ${fmt(opsFigures.alertsPerSec / amFigures.alertsPerSec, 2)}` +
+          `, p99 ${fmt(opsFigures.p99 / Math.max(amFigures.p99, 0.001), 2)}`,
+      );
+    }
+    const count = await verifyStored(database, integration.id, accepted);
+    lostTotal = count.lost.length;
+    console.log(
+      ` durability: accepted ${fmt(accepted.size)}, stored ${fmt(count.stored)}, lost ${count.lost.length}` +
+        (count.extra > 0
+          ? ` (${count.extra} stored whose 2xx the load generator never read: in flight at the end)`
+          : '') +
+        `; inbox backlog ${count.inbox} batches awaiting the incident processor`,
+    );
+    const drainStart = Date.now();
+    let backlog = count.inbox;
+    while (backlog > 0 && Date.now() - drainStart < 60_000) {
+      await sleep(250);
+      backlog = (await verifyStored(database, integration.id, new Set())).inbox;
+    }
+    if (count.inbox > 0) {
+      console.log(
+        backlog === 0
+          ? ` processor drained the backlog in ${fmt((Date.now() - drainStart) / 1000, 1)} s`
+          : ` processor backlog still ${backlog} batches after 60 s`,
+      );
+    }
+  } finally {
+    if (ops) {
+      ops.child.kill('SIGTERM');
+      await ops.exited;
+    }
+    await am.stop();
+    await database.drop();
+    if (!database.dir) rmSync(dataDir, { recursive: true, force: true });
+  }
+  return lostTotal;
+}
+
+// ---------------------------------------------------------------------------------------------
+// --kill: a load generator that survives the server going away (autocannon reconnects in a tight
+// loop while the port is closed, starving the restart on a small machine): CONNECTIONS workers,
+// each one request at a time over a keep-alive agent, 50 ms pause after a connection error.
+
+interface KillLoad {
+  ok: number;
+  non2xx: number;
+  errors: number;
+  /** Alerts accepted (2xx) while no kill had happened yet. */
+  acceptedBeforeKill: number;
+  stop(): Promise<void>;
+}
+
+function startKillLoad(
+  url: string,
+  headers: Record<string, string>,
+  sizes: number[],
+  accepted: Set<string>,
+  killed: () => boolean,
+): KillLoad {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const target = new URL(url);
+  let stopped = false;
+  const figures = { ok: 0, non2xx: 0, errors: 0, acceptedBeforeKill: 0 };
+  const post = (body: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname + target.search,
+          method: 'POST',
+          headers: {
+            ...headers,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+          timeout: 10_000,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end(body);
+    });
+  const worker = async (w: number): Promise<void> => {
+    for (let i = w; !stopped; i++) {
+      const { group, alerts } = nextAlerts(sizes[i % sizes.length]!);
+      try {
+        const status = await post(webhookBody(group, alerts));
+        if (status >= 200 && status < 300) {
+          figures.ok++;
+          for (const a of alerts) accepted.add(a.fingerprint);
+          if (!killed()) figures.acceptedBeforeKill += alerts.length;
+        } else {
+          figures.non2xx++;
+        }
+      } catch {
+        figures.errors++;
+        await sleep(50);
+      }
+    }
+  };
+  const workers = Array.from({ length: CONNECTIONS }, (_, w) => worker(w));
+  return Object.assign(figures, {
+    async stop() {
+      stopped = true;
+      await Promise.all(workers);
+      agent.destroy();
+    },
+  });
+}
+
+async function killDialect(dialect: TestDialect): Promise<number> {
+  const database = await createTestDatabase(dialect);
+  const dataDir = database.dir ?? mkdtempSync(path.join(tmpdir(), 'opsdeck-bench-'));
+  const port = await freePort();
+  let ops: Opsdeck | undefined;
+  try {
+    ops = await spawnOpsdeck(database, dataDir, port);
+    const integration = await createIntegration(ops.base);
+    const auth = { authorization: `Bearer ${integration.key}` };
+    const accepted = new Set<string>();
+    const seconds = Math.max(DURATION_S, 6);
+    console.log(
+      `\n${dialect}: opsdeck ${ops.base}, ${CONNECTIONS} connections, single and ${BATCH}-alert requests alternating; ` +
+        `SIGKILL after ${fmt(seconds / 3, 1)} s, restart, then ${fmt((seconds * 2) / 3, 1)} s more`,
+    );
+    let killed = false;
+    const started = Date.now();
+    const load = startKillLoad(integration.url, auth, [1, BATCH], accepted, () => killed);
+    let afterRestart = 0;
+    try {
+      await sleep((seconds * 1000) / 3);
+      killed = true;
+      const killedAt = Date.now();
+      ops.child.kill('SIGKILL');
+      const code = await ops.exited;
+      console.log(
+        ` SIGKILL at ${fmt((killedAt - started) / 1000, 1)} s (exit ${code ?? 'by signal'}), ` +
+          `${fmt(load.acceptedBeforeKill)} alerts accepted before it`,
+      );
+      ops = await spawnOpsdeck(database, dataDir, port);
+      console.log(
+        ` restarted on the same database and port, ready ${fmt(Date.now() - killedAt)} ms after the kill`,
+      );
+      const restartedWith = accepted.size;
+      await sleep((seconds * 2000) / 3);
+      afterRestart = accepted.size - restartedWith;
+    } finally {
+      await load.stop();
+    }
+    console.log(
+      `  opsdeck across the kill: ${fmt(load.ok)} requests 2xx, ${load.non2xx} non-2xx, ` +
+        `${fmt(load.errors)} connection errors/timeouts (the kill and the restart window)`,
+    );
+    const count = await verifyStored(database, integration.id, accepted);
+    console.log(
+      ` accepted ${fmt(accepted.size)} (${fmt(afterRestart)} after the restart), stored ${fmt(count.stored)}, ` +
+        `lost ${count.lost.length}` +
+        (count.extra > 0
+          ? ` (${count.extra} committed whose 2xx never reached the client: in flight at the kill)`
+          : ''),
+    );
+    if (count.lost.length > 0)
+      console.log(`  lost fingerprints (first 10): ${count.lost.slice(0, 10).join(', ')}`);
+    if (load.acceptedBeforeKill === 0 || afterRestart === 0) {
+      console.log(' the load did not run on both sides of the kill: the measurement proves nothing');
+      return count.lost.length + 1;
+    }
+    return count.lost.length;
+  } finally {
+    if (ops) {
+      ops.child.kill('SIGTERM');
+      await ops.exited;
+    }
+    await database.drop();
+    if (!database.dir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function checkBuilt(): void {
+  const cli = path.join(root, 'dist/cli/main.js');
+  if (!existsSync(cli)) {
+    console.error(
+      'dist/ is missing: run `npm run build:server` first (the bench runs the built `opsdeck serve`).',
+    );
+    process.exit(2);
+  }
+  const routes = path.join(root, 'src/server/routes/ops');
+  const built = path.join(root, 'dist/server/routes/ops');
+  if (!existsSync(built) || statSync(routes).mtimeMs > statSync(built).mtimeMs + 1000) {
+    console.warn(
+      'warning: dist/ may be older than src/ (src/server/routes/ops changed): run `npm run build:server`.',
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  checkBuilt();
+  const am = alertmanagerAvailability();
+  if (!am.available && !args.kill) {
+    console.error(am.reason);
+    process.exit(2);
+  }
+  console.log(
+    `bench:ingest${args.kill ? ' --kill' : ''}: node ${process.version}, ${CONNECTIONS} connections, pipelining 1, ` +
+      `${DURATION_S} s per measurement, opsdeck log level ${args['log-level']}; ` +
+      `load average before ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} CPUs`,
+  );
+  const results: CaseResult[] = [];
+  let lost = 0;
+  for (const dialect of DIALECTS) {
+    const availability = await dialectAvailability(dialect);
+    if (!availability.available) {
+      console.log(`\n${dialect}: skipped (${availability.reason})`);
+      continue;
+    }
+    lost += args.kill ? await killDialect(dialect) : await benchDialect(dialect, results);
+  }
+  if (results.length > 0) {
+    console.log('\nsummary (alerts/s opsdeck / Alertmanager, p99 opsdeck):');
+    for (const r of results) {
+      console.log(
+        `  ${r.dialect.padEnd(9)} ${r.kind.padEnd(26)} ${fmt(r.ops.alertsPerSec).padStart(8)} / ${fmt(r.am.alertsPerSec).padStart(8)}` +
+          ` = ${fmt(r.ops.alertsPerSec / r.am.alertsPerSec, 2)}x   p99 ${fmt(r.ops.p99, 1)} ms`,
+      );
+    }
+  }
+  console.log(
+    `\nload average after ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(`lost: ${lost}`);
+  if (lost > 0) process.exit(1);
+}
+
+await main();

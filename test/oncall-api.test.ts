@@ -342,6 +342,7 @@ for (const { dialect, available } of dialects) {
         json<OnCall>(await api('GET', `/api/schedules/${id}/on-call?at=${instant}`, undefined, viewer));
       expect((await at('2026-03-30T06:59:00Z')).onCall).toMatchObject({
         username: 'alice',
+        since: '2026-03-23T08:00:00.000Z',
         until: '2026-03-30T07:00:00.000Z',
       });
       expect((await at('2026-03-30T07:00:00Z')).onCall).toMatchObject({
@@ -370,6 +371,7 @@ for (const { dialect, available } of dialects) {
       expect((await at('2026-03-25T13:00:00Z')).onCall).toMatchObject({
         username: 'carol',
         via: 'override',
+        since: '2026-03-25T12:00:00.000Z',
         until: '2026-03-25T15:00:00.000Z',
       });
       expect((await at('2026-03-25T15:30:00Z')).onCall).toMatchObject({ username: 'dave', via: 'override' });

@@ -29,7 +29,7 @@ import {
 } from './common.js';
 
 const DAY = 86_400_000;
-/** How far ahead "until" and "next" look. */
+/** How far back "since" and ahead "until" and "next" look. */
 const HORIZON_DAYS = 60;
 /** Longest /shifts range. */
 const MAX_RANGE_DAYS = 366;
@@ -145,7 +145,9 @@ const OnCallView = Type.Object({
     Type.Object({
       ...UserRef,
       via: Type.String(),
-      since: Type.String({ description: 'Start of the current shift (or of the rendered window)' }),
+      since: Type.Union([Type.String(), Type.Null()], {
+        description: `Start of the current shift; null: more than ${HORIZON_DAYS} days ago`,
+      }),
       until: Type.Union([Type.String(), Type.Null()], {
         description: `End of the current shift; null: not within ${HORIZON_DAYS} days`,
       }),
@@ -256,11 +258,14 @@ function parseInstant(value: string | undefined, fallback: Date, path: string): 
 
 function onCallAt(s: ScheduleRecord, at: Date, names: Map<string, string>) {
   const schedule = scheduleOf(s);
-  const horizon = new Date(at.getTime() + HORIZON_DAYS * DAY);
+  const t = at.getTime();
+  const back = t - HORIZON_DAYS * DAY;
+  const horizon = t + HORIZON_DAYS * DAY;
   const who = whoIsOnCall(schedule, at);
-  const upcoming = shifts(schedule, at, horizon);
-  const current = who ? upcoming[0] : undefined;
-  const next = who ? upcoming[1] : upcoming[0];
+  const rendered = shifts(schedule, new Date(back), new Date(horizon));
+  const i = rendered.findIndex((x) => Date.parse(x.start) <= t && t < Date.parse(x.end));
+  const current = who && i >= 0 ? rendered[i] : undefined;
+  const next = current ? rendered[i + 1] : rendered.find((x) => Date.parse(x.start) > t);
   const named = <T extends { user: string }>(x: T) => ({ ...x, username: names.get(x.user) ?? null });
   return {
     scheduleId: s.id,
@@ -271,8 +276,8 @@ function onCallAt(s: ScheduleRecord, at: Date, names: Map<string, string>) {
         ? named({
             user: who.user,
             via: who.via,
-            since: current.start,
-            until: Date.parse(current.end) >= horizon.getTime() ? null : current.end,
+            since: Date.parse(current.start) <= back ? null : current.start,
+            until: Date.parse(current.end) >= horizon ? null : current.end,
           })
         : null,
     next: next ? named(next) : null,

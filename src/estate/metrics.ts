@@ -1,9 +1,30 @@
 import type { Datapoint, MetricSeries } from './model.js';
 
-/** Series about a resource, by metric label (CPUUtilization, NetworkIn, ...). */
+/** Series by `resourceId\0metric`, built once per metrics array (a scan per lookup is quadratic at 10^5 resources). */
+const indexes = new WeakMap<readonly MetricSeries[], { size: number; byKey: Map<string, MetricSeries[]> }>();
+
+function indexOf(metrics: readonly MetricSeries[]): Map<string, MetricSeries[]> {
+  const cached = indexes.get(metrics);
+  if (cached && cached.size === metrics.length) return cached.byKey;
+  const byKey = new Map<string, MetricSeries[]>();
+  for (const m of metrics) {
+    if (m.resourceId === undefined) continue;
+    const k = `${m.resourceId}\u0000${m.metric}`;
+    const list = byKey.get(k);
+    if (list) list.push(m);
+    else byKey.set(k, [m]);
+  }
+  indexes.set(metrics, { size: metrics.length, byKey });
+  return byKey;
+}
+
+/**
+ * Series about a resource, by metric label (CPUUtilization, NetworkIn, ...). The series must not
+ * be re-attributed (resourceId, metric) after the first lookup on the same array.
+ */
 export function seriesFor(metrics: readonly MetricSeries[], resourceId: string, metric: string): Datapoint[] {
   const out: Datapoint[] = [];
-  for (const m of metrics) if (m.resourceId === resourceId && m.metric === metric) out.push(...m.datapoints);
+  for (const m of indexOf(metrics).get(`${resourceId}\u0000${metric}`) ?? []) out.push(...m.datapoints);
   return out.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
 }
 

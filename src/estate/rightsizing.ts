@@ -75,6 +75,18 @@ export function recommendRightsizing(
   opts: RightsizingOptions = DEFAULT_RIGHTSIZING_OPTIONS,
 ): RightsizingRecommendation[] {
   const out: RightsizingRecommendation[] = [];
+  // Priced types per family, computed once: the catalog holds ~1,400 types.
+  const families = new Map<string, Array<{ t: string; v: number | undefined; p: number | undefined }>>();
+  const familyOf = (family: string) => {
+    let list = families.get(family);
+    if (!list) {
+      list = Object.keys(catalog.ec2Hourly)
+        .filter((t) => t.split('.')[0] === family)
+        .map((t) => ({ t, v: vcpus(t), p: instanceMonthly(catalog, t) }));
+      families.set(family, list);
+    }
+    return list;
+  };
   for (const r of resources) {
     if (r.type !== 'aws_instance' || r.state === 'terminated') continue;
     const current = str(r.attributes['InstanceType']);
@@ -89,9 +101,7 @@ export function recommendRightsizing(
     const observed = percentile(values, opts.percentile) ?? 0;
     const needed = (cur * observed * (1 + opts.headroom)) / 100;
     const family = current.split('.')[0] ?? '';
-    const candidates = Object.keys(catalog.ec2Hourly)
-      .filter((t) => t.split('.')[0] === family)
-      .map((t) => ({ t, v: vcpus(t), p: instanceMonthly(catalog, t) }))
+    const candidates = familyOf(family)
       .filter(
         (c): c is { t: string; v: number; p: number } =>
           c.v !== undefined && c.p !== undefined && c.v >= needed && c.p < curPrice,

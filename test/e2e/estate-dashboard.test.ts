@@ -24,6 +24,8 @@ const APPROVER = { username: 'bob-approver', password: 'approver-password-e2e-1'
 const VIEWER = { username: 'vic-viewer', password: 'viewer-password-e2e-1', role: 'viewer' };
 
 const DAY = 86_400_000;
+/** expect.poll waits 1 s by default; the machine is shared and the search is debounced. */
+const POLL = { timeout: 15_000 };
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -39,10 +41,20 @@ interface ResourceView {
   key: string;
   id: string;
   type: string;
+  name: string | null;
+  arn: string | null;
+  address: string | null;
   tags: Record<string, string>;
   missingTags: string[];
   compliant: boolean;
 }
+
+/** What the explorer's search looks in (lower-cased). */
+const searchText = (r: ResourceView) =>
+  [r.id, r.name, r.arn, r.address, ...Object.entries(r.tags).map(([k, v]) => `${k}=${v}`)]
+    .filter((x) => x !== null)
+    .join(' ')
+    .toLowerCase();
 
 /**
  * Two snapshots built with the real importer from the recorded AWS responses in ../shared/data:
@@ -205,7 +217,7 @@ describe.skipIf(!chromium.available || !have)(
       // Two snapshots: each line of the trend chart has two dots.
       const trends = page.getByTestId('chart-trends');
       await trends.locator('svg.recharts-surface').first().waitFor();
-      await expect.poll(() => trends.locator('.recharts-line-curve').count()).toBeGreaterThanOrEqual(2);
+      await expect.poll(() => trends.locator('.recharts-line-curve').count(), POLL).toBeGreaterThanOrEqual(2);
       const dotGroups = trends.locator('.recharts-line-dots');
       expect(await dotGroups.count()).toBeGreaterThanOrEqual(2);
       expect(await dotGroups.first().locator('.recharts-dot').count()).toBe(2);
@@ -214,12 +226,12 @@ describe.skipIf(!chromium.available || !have)(
       const categories = Object.values(latest.waste.byCategory).filter((c) => c.monthlySaving > 0).length;
       const waste = page.getByTestId('chart-waste');
       await waste.locator('svg.recharts-surface').first().waitFor();
-      await expect.poll(() => waste.locator('.recharts-bar-rectangle').count()).toBe(categories);
+      await expect.poll(() => waste.locator('.recharts-bar-rectangle').count(), POLL).toBe(categories);
 
       const owners = page.getByTestId('chart-owners');
       await owners.locator('svg.recharts-surface').first().waitFor();
       await expect
-        .poll(() => owners.locator('.recharts-pie-sector').count())
+        .poll(() => owners.locator('.recharts-pie-sector').count(), POLL)
         .toBe(Math.min(latest.cost!.byOwner.filter((o) => o.cost > 0).length, 8));
       await page.screenshot({ path: `${SHOTS}/estate-overview.png`, fullPage: true });
     });
@@ -228,10 +240,15 @@ describe.skipIf(!chromium.available || !have)(
       const list = (await (await call('GET', '/api/estate/resources?limit=500', adminCookie)).json()) as {
         items: ResourceView[];
       };
+      // A tagged resource that misses a required tag, and whose id no other resource's text contains.
       const target = list.items.find(
-        (r) => !r.compliant && r.missingTags.length > 0 && Object.keys(r.tags).length > 0,
+        (r) =>
+          !r.compliant &&
+          r.missingTags.length > 0 &&
+          Object.keys(r.tags).length > 0 &&
+          list.items.filter((o) => searchText(o).includes(r.id.toLowerCase())).length === 1,
       );
-      expect(target, 'a tagged resource that misses a required tag').toBeDefined();
+      expect(target, 'a tagged non-compliant resource with a unique id').toBeDefined();
       const r = target!;
 
       const page = await openAs(ADMIN, server.adminPassword);
@@ -239,9 +256,10 @@ describe.skipIf(!chromium.available || !have)(
       const table = page.getByRole('table', { name: 'Resources' });
       await table.waitFor();
       await page.getByLabel('Search').fill(r.id);
+
       const row = table.locator(`tr[data-resource-id="${r.id}"]`);
       await row.waitFor();
-      await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+      await expect.poll(() => table.locator('tbody tr').count(), POLL).toBe(1);
       await page.screenshot({ path: `${SHOTS}/estate-resources.png`, fullPage: true });
 
       await row.getByRole('link').first().click();

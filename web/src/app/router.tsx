@@ -4,7 +4,6 @@ import { LoginPage } from '../features/auth/login-page.js';
 import { ChangesPage } from '../features/changes/changes-page.js';
 import { CertificatesPage } from '../features/estate/certificates-page.js';
 import { EstateLayout } from '../features/estate/estate-layout.js';
-import { EstatePage } from '../features/estate/estate-page.js';
 import { PlanDetailPage } from '../features/estate/plan-detail-page.js';
 import { PlansPage } from '../features/estate/plans-page.js';
 import { ResourceDetailPage } from '../features/estate/resource-detail-page.js';
@@ -46,7 +45,12 @@ export function createRouter() {
           path: 'estate',
           element: <EstateLayout />,
           children: [
-            { index: true, element: <EstatePage /> },
+            {
+              index: true,
+              // The charts library is loaded only when the Estate overview is opened.
+              lazy: () =>
+                import('../features/estate/estate-page.js').then((m) => ({ Component: m.EstatePage })),
+            },
             { path: 'resources', element: <ResourcesPage /> },
             { path: 'resources/:key', element: <ResourceDetailPage /> },
             { path: 'plans', element: <PlansPage /> },

@@ -93,15 +93,18 @@ export function NoSnapshotYet() {
     >
       <Stack gap="xs">
         <Text size="sm">
-          Export your inventory with the cloud CLIs (docs/estate.md lists the read-only commands), turn the
-          exports, Terraform state and FOCUS billing files into a snapshot, and push it with an API token that
-          holds <Code>estate:write</Code>:
+          Export your inventory with the cloud CLIs (docs/estate.md lists the read-only commands), then push
+          the exports, Terraform state and FOCUS billing files; the server analyses them and keeps the
+          history:
         </Text>
         <Code block>
           {[
+            'export OPSDECK_TOKEN=odk_...   # an API token with estate:write',
+            'opsdeck estate push --server https://opsdeck.example.com ./aws-exports ./terraform.tfstate ./focus.csv',
+            '',
+            '# or import first, check the snapshot, then push it',
             'opsdeck estate import ./aws-exports ./terraform.tfstate ./focus.csv --out snapshot.json',
-            'export OPSDECK_TOKEN=odk_...',
-            'opsdeck estate push --server https://opsdeck.example.com snapshot.json',
+            'opsdeck estate push --server https://opsdeck.example.com --snapshot snapshot.json',
           ].join('\n')}
         </Code>
         <Text size="sm">

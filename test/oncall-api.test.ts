@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { route } from '../src/ops/routing.js';
 import { silencedBy } from '../src/ops/silences.js';
+import { processInbox } from '../src/server/ops/processor.js';
 import { testDialects } from './helpers/databases.js';
+import { createIntegration, ingest } from './helpers/ops.js';
 import { buildTestApp, json, movableClock, type TestApp } from './helpers/server.js';
 
 const dialects = await testDialects();
@@ -542,6 +544,68 @@ for (const { dialect, available } of dialects) {
       ]);
       expect((await api('GET', `/api/runbooks/${rb.id}/versions/3`)).statusCode).toBe(404);
       expect(await auditActions()).toEqual(expect.arrayContaining(['runbook.create', 'runbook.version']));
+    });
+    it("attaches runbooks to an incident by its alerts' labels or its service, flagging stale ones", async () => {
+      const rb = (reviewed: string, head: string) =>
+        `---\nowner: dba\n${head}\nlast_reviewed: ${reviewed}\n---\n# Runbook\n`;
+      for (const [path, content] of [
+        [
+          'incident/replication-lag.md',
+          rb('2025-11-01', 'matchers:\n  - alertname="ReplicationLag"\n  - cluster=~"eu-.*"'),
+        ],
+        [
+          'incident/other-alert.md',
+          rb('2026-03-01', 'services: [payments]\nmatchers:\n  - alertname="Other"'),
+        ],
+        [
+          'incident/wrong-cluster.md',
+          rb('2026-03-01', 'matchers:\n  - alertname="ReplicationLag"\n  - cluster="us-1"'),
+        ],
+      ] as const) {
+        const res = await api('POST', '/api/runbooks', { path, content });
+        expect(res.statusCode, res.body).toBe(201);
+      }
+      const am = await createIntegration(t, admin, 'alertmanager');
+      const alert = {
+        status: 'firing',
+        labels: { alertname: 'ReplicationLag', cluster: 'eu-2', severity: 'warning' },
+        annotations: { summary: 'replica 40 s behind' },
+        startsAt: '2026-03-25T09:58:00Z',
+        endsAt: '0001-01-01T00:00:00Z',
+        generatorURL: '',
+        fingerprint: 'a1b2c3d4e5f60718',
+      };
+      const sent = await ingest(t, am, {
+        version: '4',
+        receiver: 'opsdeck',
+        status: 'firing',
+        alerts: [alert],
+        groupLabels: { alertname: 'ReplicationLag' },
+        commonLabels: alert.labels,
+        commonAnnotations: alert.annotations,
+        externalURL: 'http://alertmanager:9093',
+        groupKey: '{}:{alertname="ReplicationLag"}',
+        truncatedAlerts: 0,
+      });
+      expect(sent.statusCode, sent.body).toBe(202);
+      await processInbox(t.app.opsdeck);
+      const [incident] = await t.store.ops.incidents.list({ limit: 1 });
+      expect(incident?.serviceId).toBe('default');
+
+      const res = await api('GET', `/api/incidents/${incident?.id}/runbooks`, undefined, viewer);
+      expect(res.statusCode, res.body).toBe(200);
+      const items = json<{
+        items: Array<{ runbook: { path: string; stale: boolean }; alerts: string[]; content: string }>;
+      }>(res).items;
+      const byPath = new Map(items.map((i) => [i.runbook.path, i]));
+      expect(byPath.get('incident/replication-lag.md')).toMatchObject({ runbook: { stale: true } });
+      expect(byPath.get('incident/replication-lag.md')?.alerts).toHaveLength(1);
+      expect(byPath.get('incident/replication-lag.md')?.content).toContain('# Runbook');
+      // Runbooks that list the incident's service (default) match too; the others do not.
+      expect(byPath.get('db/disk-full.md')).toMatchObject({ runbook: { stale: false } });
+      expect(byPath.has('incident/other-alert.md')).toBe(false);
+      expect(byPath.has('incident/wrong-cluster.md')).toBe(false);
+      expect((await api('GET', '/api/incidents/nope/runbooks')).statusCode).toBe(404);
     });
   });
 }

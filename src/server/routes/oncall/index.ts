@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { incidentRunbooksRoutes } from './incident-runbooks-routes.js';
 import { policiesRoutes } from './policies-routes.js';
 import { runbooksRoutes } from './runbooks-routes.js';
 import { schedulesRoutes } from './schedules-routes.js';
@@ -14,4 +15,5 @@ export const oncallContext: FastifyPluginAsync = async (app) => {
   await app.register(schedulesRoutes);
   await app.register(policiesRoutes);
   await app.register(runbooksRoutes);
+  await app.register(incidentRunbooksRoutes);
 };

@@ -167,6 +167,17 @@ async function saveState(tx: TransactionStore, w: WorkState): Promise<void> {
   for (const id of w.touchedIncidents) await tx.ops.incidents.refreshAlertFigures(id);
 }
 
+/**
+ * A batch is the source's view of a group at one instant (Alertmanager sends the whole group):
+ * feeding its resolved alerts before its firing ones would resolve the group and open a new
+ * episode inside one notification. Firing alerts go first unless a dedup key repeats in the batch
+ * (then the sender's order is the meaning).
+ */
+function firingFirst(alerts: readonly Alert[]): Alert[] {
+  if (new Set(alerts.map((a) => a.dedupKey)).size !== alerts.length) return [...alerts];
+  return [...alerts.filter((a) => a.status === 'firing'), ...alerts.filter((a) => a.status !== 'firing')];
+}
+
 async function processItems(
   ctx: ServerContext,
   tx: TransactionStore,
@@ -187,7 +198,7 @@ async function processItems(
       state: w.state,
       batch: {
         source: item.source,
-        alerts: item.alerts,
+        alerts: firingFirst(item.alerts),
         acknowledgements: item.acknowledgements,
         truncatedAlerts: 0,
       },

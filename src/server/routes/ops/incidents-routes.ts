@@ -48,7 +48,6 @@ const MetricsQuery = Type.Object(
   { additionalProperties: false },
 );
 const Reason = Type.Optional(Type.String({ minLength: 1, maxLength: 2000 }));
-const Empty = Type.Optional(Type.Object({}, { additionalProperties: false }));
 const TimelineEntryView = Type.Unsafe<Record<string, unknown>>({
   type: 'object',
   additionalProperties: true,
@@ -237,11 +236,16 @@ export const incidentsRoutes: FastifyPluginCallbackTypebox = (app, _options, don
       `/api/incidents/:id/${path}`,
       {
         config: { permission: 'incidents:write' },
+        // A POST without a body (all fields optional) validates as `{}`.
+        preValidation: (request, _reply, next) => {
+          request.body ??= {};
+          next();
+        },
         schema: {
           tags: ['incidents'],
           summary,
           params: IdParams,
-          ...(body ? { body: Type.Object(body, { additionalProperties: false }) } : { body: Empty }),
+          ...(body && { body: Type.Object(body, { additionalProperties: false }) }),
           response: { 200: IncidentResponse, ...errorResponses, ...conflict },
         },
       },

@@ -14,12 +14,12 @@ export interface Incident {
   title: string;
   severity: Severity;
   status: IncidentStatus;
-  assigneeId?: string;
+  assigneeId: string | null;
   groupKey: string;
   episode: number;
   createdAt: string;
-  acknowledgedAt?: string;
-  resolvedAt?: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
   silenced: boolean;
   alertCount: number;
   firingCount: number;
@@ -36,10 +36,10 @@ export interface StoredAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   startsAt: string;
-  endsAt?: string;
-  generatorUrl?: string;
-  flapping?: boolean;
-  silencedBy?: string;
+  endsAt: string | null;
+  generatorUrl: string | null;
+  flapping: boolean;
+  silencedBy: string | null;
   seenCount: number;
   lastReceivedAt: string;
 }
@@ -77,6 +77,8 @@ export interface IncidentDetail {
   alerts: StoredAlert[];
   timeline: TimelineEntry[];
   metrics: { ttaSeconds: number | null; ttrSeconds: number | null };
+  /** Usernames of the user ids in the timeline and the assignee. */
+  users: Record<string, string>;
 }
 
 export interface IncidentFilters {
@@ -91,13 +93,23 @@ export interface IncidentPage {
 }
 
 export interface RunbookMatch {
-  id: string;
-  title: string;
-  owner: string;
-  lastReviewed: string;
-  stale: boolean;
-  version: number;
-  body: string;
+  runbook: {
+    id: string;
+    path: string;
+    title: string;
+    owner: string;
+    services: string[];
+    matchers: string[];
+    /** `YYYY-MM-DD`. */
+    lastReviewed: string;
+    /** Not reviewed for more than 90 days. */
+    stale: boolean;
+    version: number;
+  };
+  /** The Markdown body (front-matter removed). */
+  content: string;
+  /** Dedup keys of the alerts it matched. */
+  alerts: string[];
 }
 
 export interface ServiceSummary {
@@ -195,11 +207,26 @@ export type IncidentAction =
   | { type: 'reassign'; to: string }
   | { type: 'severity'; severity: Severity };
 
+function actionBody(action: IncidentAction): object {
+  switch (action.type) {
+    case 'acknowledge':
+      return {};
+    case 'resolve':
+    case 'reopen':
+      return action.reason === undefined ? {} : { reason: action.reason };
+    case 'notes':
+      return { text: action.text };
+    case 'reassign':
+      return { userId: action.to };
+    case 'severity':
+      return { severity: action.severity };
+  }
+}
+
 export async function applyAction(id: string, action: IncidentAction): Promise<Incident> {
-  const { type, ...body } = action;
   const res = await api.post<{ incident: Incident }>(
-    `/api/incidents/${encodeURIComponent(id)}/${type}`,
-    Object.keys(body).length > 0 ? body : {},
+    `/api/incidents/${encodeURIComponent(id)}/${action.type}`,
+    actionBody(action),
   );
   return res.incident;
 }

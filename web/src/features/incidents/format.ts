@@ -27,7 +27,7 @@ export function formatDuration(seconds: number | null | undefined): string {
 }
 
 /** Time since `iso` until `now` (or until `end` when the thing has ended). */
-export function formatAge(iso: string, end?: string, now = Date.now()): string {
+export function formatAge(iso: string, end?: string | null, now = Date.now()): string {
   const to = end ? Date.parse(end) : now;
   return formatDuration((to - Date.parse(iso)) / 1000);
 }

@@ -64,8 +64,8 @@ export function IncidentPage() {
   const { id = '' } = useParams();
   const { data: user } = useSessionUser();
   const canWrite = hasPermission(user, 'incidents:write');
-  const names = useUserNames(user);
   const detail = useIncident(id);
+  const names = useUserNames(user, detail.data?.users);
   const runbooks = useIncidentRunbooks(id);
   const services = useServices();
   const action = useIncidentAction(id);
@@ -294,7 +294,7 @@ export function IncidentPage() {
                 </Text>
               )}
               <Stack>
-                {runbooks.data?.map((r) => (
+                {runbooks.data?.map(({ runbook: r, content, alerts: matched }) => (
                   <Card key={r.id} withBorder padding="sm" data-testid="runbook">
                     <Group justify="space-between" mb="xs">
                       <Group gap="xs">
@@ -315,7 +315,12 @@ export function IncidentPage() {
                         )}
                       </Group>
                     </Group>
-                    <RunbookMarkdown source={r.body} />
+                    <Text size="xs" c="dimmed" mb="xs">
+                      {matched.length > 0
+                        ? `Matches ${matched.length} alert(s) by ${r.matchers.join(', ')}`
+                        : `Runbook of the service`}
+                    </Text>
+                    <RunbookMarkdown source={content} />
                   </Card>
                 ))}
               </Stack>
@@ -356,36 +361,41 @@ export function IncidentPage() {
           </Group>
         </Stack>
       </Modal>
-      <Modal
-        opened={dialog === 'resolve' || dialog === 'reopen'}
-        onClose={closeDialog}
-        title={dialog === 'resolve' ? 'Resolve incident' : 'Reopen incident'}
-      >
-        <Stack>
-          <TextInput
-            label="Reason (optional)"
-            value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
-            placeholder={dialog === 'resolve' ? 'Rolled back the deploy' : 'Still happening'}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={closeDialog}>
-              Cancel
-            </Button>
-            <Button
-              color={dialog === 'resolve' ? 'green' : undefined}
-              loading={action.isPending}
-              onClick={() => {
-                const reason = text.trim();
-                const type = dialog === 'resolve' ? 'resolve' : 'reopen';
-                run(reason ? { type, reason } : { type }, type === 'resolve' ? 'Resolved' : 'Reopened');
-              }}
-            >
-              {dialog === 'resolve' ? 'Resolve' : 'Reopen'}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      {(['resolve', 'reopen'] as const).map((kind) => (
+        <Modal
+          key={kind}
+          opened={dialog === kind}
+          onClose={closeDialog}
+          title={kind === 'resolve' ? 'Resolve incident' : 'Reopen incident'}
+        >
+          <Stack>
+            <TextInput
+              label="Reason (optional)"
+              value={text}
+              onChange={(e) => setText(e.currentTarget.value)}
+              placeholder={kind === 'resolve' ? 'Rolled back the deploy' : 'Still happening'}
+            />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={closeDialog}>
+                Cancel
+              </Button>
+              <Button
+                color={kind === 'resolve' ? 'green' : undefined}
+                loading={action.isPending}
+                onClick={() => {
+                  const reason = text.trim();
+                  run(
+                    reason ? { type: kind, reason } : { type: kind },
+                    kind === 'resolve' ? 'Resolved' : 'Reopened',
+                  );
+                }}
+              >
+                {kind === 'resolve' ? 'Resolve' : 'Reopen'}
+              </Button>
+            </Group>
+          </Stack>
+        </Modal>
+      ))}
       <Modal opened={dialog === 'reassign'} onClose={closeDialog} title="Reassign incident">
         <Stack>
           <Select

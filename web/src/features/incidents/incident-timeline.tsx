@@ -22,7 +22,7 @@ interface Rendered {
   color: string;
 }
 
-function render(e: TimelineEntry, nameOf: (id: string | undefined) => string): Rendered {
+function render(e: TimelineEntry, nameOf: (id: string | null | undefined) => string): Rendered {
   switch (e.kind) {
     case 'alert':
       return {
@@ -111,7 +111,7 @@ export function IncidentTimeline({
   nameOf,
 }: {
   entries: readonly TimelineEntry[];
-  nameOf: (id: string | undefined) => string;
+  nameOf: (id: string | null | undefined) => string;
 }) {
   if (entries.length === 0) return <Text c="dimmed">No entries yet.</Text>;
   return (

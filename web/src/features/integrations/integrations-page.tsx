@@ -1,10 +1,12 @@
 import {
+  ActionIcon,
   Alert,
   Badge,
   Button,
   Code,
   Group,
   Loader,
+  Menu,
   Modal,
   NumberInput,
   Select,
@@ -15,7 +17,15 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconPlugConnected, IconPlus } from '@tabler/icons-react';
+import {
+  IconDots,
+  IconKey,
+  IconPlayerPause,
+  IconPlayerPlay,
+  IconPlugConnected,
+  IconPlus,
+  IconTrash,
+} from '@tabler/icons-react';
 import { useState } from 'react';
 import { describeError } from '../../lib/api.js';
 import { hasPermission, useSessionUser } from '../../lib/auth.js';
@@ -241,7 +251,7 @@ export function IntegrationsPage() {
         </Alert>
       )}
       {integrations.data && integrations.data.length > 0 && (
-        <Table.ScrollContainer minWidth={1000}>
+        <Table.ScrollContainer minWidth={900}>
           <Table striped highlightOnHover aria-label="Integrations">
             <Table.Thead>
               <Table.Tr>
@@ -270,8 +280,10 @@ export function IntegrationsPage() {
                     </Group>
                   </Table.Td>
                   <Table.Td>{sourceLabel(i.source)}</Table.Td>
-                  <Table.Td>
-                    <Code fz="xs">{i.ingestUrl}</Code>
+                  <Table.Td maw={380}>
+                    <Code fz="xs" style={{ wordBreak: 'break-all' }}>
+                      {i.ingestUrl}
+                    </Code>
                   </Table.Td>
                   <Table.Td>
                     <Code fz="xs">{i.keyPrefix}…</Code>
@@ -292,36 +304,42 @@ export function IntegrationsPage() {
                         Dead letters
                       </Button>
                       {canWrite && (
-                        <>
-                          <Button
-                            size="xs"
-                            variant="subtle"
-                            onClick={() => setConfirm({ kind: 'rotate', integration: i })}
-                          >
-                            Rotate key
-                          </Button>
-                          <Button
-                            size="xs"
-                            variant="subtle"
-                            color="gray"
-                            onClick={() =>
-                              update.mutate(
-                                { id: i.id, disabled: !i.disabled },
-                                { onError: fail('Not changed') },
-                              )
-                            }
-                          >
-                            {i.disabled ? 'Enable' : 'Disable'}
-                          </Button>
-                          <Button
-                            size="xs"
-                            variant="subtle"
-                            color="red"
-                            onClick={() => setConfirm({ kind: 'delete', integration: i })}
-                          >
-                            Delete
-                          </Button>
-                        </>
+                        <Menu position="bottom-end" withinPortal>
+                          <Menu.Target>
+                            <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${i.name}`}>
+                              <IconDots size={16} />
+                            </ActionIcon>
+                          </Menu.Target>
+                          <Menu.Dropdown>
+                            <Menu.Item
+                              leftSection={<IconKey size={14} />}
+                              onClick={() => setConfirm({ kind: 'rotate', integration: i })}
+                            >
+                              Rotate key
+                            </Menu.Item>
+                            <Menu.Item
+                              leftSection={
+                                i.disabled ? <IconPlayerPlay size={14} /> : <IconPlayerPause size={14} />
+                              }
+                              onClick={() =>
+                                update.mutate(
+                                  { id: i.id, disabled: !i.disabled },
+                                  { onError: fail('Not changed') },
+                                )
+                              }
+                            >
+                              {i.disabled ? 'Enable' : 'Disable'}
+                            </Menu.Item>
+                            <Menu.Divider />
+                            <Menu.Item
+                              color="red"
+                              leftSection={<IconTrash size={14} />}
+                              onClick={() => setConfirm({ kind: 'delete', integration: i })}
+                            >
+                              Delete
+                            </Menu.Item>
+                          </Menu.Dropdown>
+                        </Menu>
                       )}
                     </Group>
                   </Table.Td>

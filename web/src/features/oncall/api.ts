@@ -56,7 +56,15 @@ export interface OnCallNow {
   scheduleId: string;
   scheduleName: string;
   at: string;
-  onCall: { user: string; username: string | null; via: string; since: string; until: string | null } | null;
+  onCall: {
+    user: string;
+    username: string | null;
+    via: string;
+    /** null: more than 60 days ago. */
+    since: string | null;
+    /** null: not within 60 days. */
+    until: string | null;
+  } | null;
   next: Shift | null;
 }
 

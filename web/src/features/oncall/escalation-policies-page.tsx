@@ -117,7 +117,7 @@ export function EscalationPoliciesPage() {
               )}
             </div>
             <Group gap="xs">
-              <Badge variant="light">repeat {p.repeat}×</Badge>
+              <Badge variant="light">{p.repeat === 0 ? 'runs once' : `repeats ${p.repeat}×`}</Badge>
               <Badge variant="light" color={p.ackTimeoutMinutes ? 'orange' : 'gray'}>
                 {p.ackTimeoutMinutes ? `ack timeout ${p.ackTimeoutMinutes} min` : 'no ack timeout'}
               </Badge>

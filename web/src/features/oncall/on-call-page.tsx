@@ -81,7 +81,9 @@ export function OnCallPage() {
                   </Text>
                 )}
               </Table.Td>
-              <Table.Td>{o.onCall ? formatDateTime(o.onCall.since) : '—'}</Table.Td>
+              <Table.Td>
+                {o.onCall ? (o.onCall.since ? formatDateTime(o.onCall.since) : 'over 60 days ago') : '—'}
+              </Table.Td>
               <Table.Td>
                 {o.onCall ? (o.onCall.until ? formatDateTime(o.onCall.until) : 'beyond 60 days') : '—'}
               </Table.Td>

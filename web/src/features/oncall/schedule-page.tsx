@@ -64,9 +64,13 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** Today 09:00 as `YYYY-MM-DDTHH:mm` (wall clock, read in the layer's zone by the server). */
+/**
+ * The most recent 09:00 as `YYYY-MM-DDTHH:mm` (wall clock, read in the layer's zone by the
+ * server), so a new layer has someone on call at once rather than from a handoff still to come.
+ */
 function defaultStart(): string {
   const d = new Date();
+  if (d.getHours() < 9) d.setDate(d.getDate() - 1);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T09:00`;
 }
 

@@ -1,0 +1,372 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createLogger } from '../../src/server/logging.js';
+import { startTestServer } from '../helpers/server.js';
+import {
+  PageWatch,
+  chromiumAvailability,
+  ensureDashboardBuilt,
+  launchChromium,
+  repoRoot,
+} from './browser.js';
+
+const chromium = chromiumAvailability();
+const ADMIN = 'admin';
+const VIEWER = { username: 'otto-viewer', password: 'viewer-password-ops-1' };
+const SHOTS = '/tmp/opsdeck-shots';
+const sharedData = process.env['OPSDECK_SHARED_DATA'] ?? path.resolve(repoRoot, '../shared/data');
+
+/** The body Alertmanager 0.25 posted, as captured in ../shared/data/alertmanager. */
+function alertmanagerPayload(file: string): unknown {
+  const captured = JSON.parse(readFileSync(path.join(sharedData, 'alertmanager', file), 'utf8')) as {
+    body: unknown;
+  };
+  return captured.body;
+}
+
+type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+interface IncidentJson {
+  id: string;
+  title: string;
+  status: string;
+}
+
+describe.skipIf(!chromium.available)(
+  'the Alerts & Incidents dashboard in a real browser',
+  { timeout: 120_000 },
+  () => {
+    let server: TestServer;
+    let browser: Browser;
+    let context: BrowserContext | undefined;
+    let watch: PageWatch | undefined;
+    const logger = createLogger({ level: 'silent' });
+
+    beforeAll(async () => {
+      ensureDashboardBuilt();
+      mkdirSync(SHOTS, { recursive: true });
+      server = await startTestServer({ dialect: 'sqlite' });
+      // As `opsdeck serve` does after listen: the inbox processor and the job runner run for real,
+      // so an ingested alert becomes an incident without the test calling into the server.
+      server.app.opsdeck.background.startAll(logger);
+      browser = await launchChromium();
+    }, 240_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.app.opsdeck.background.stopAll(logger);
+      await server?.close();
+    });
+
+    async function openPage(): Promise<{ page: Page; watch: PageWatch }> {
+      context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1400, height: 900 } });
+      context.setDefaultTimeout(20_000);
+      const page = await context.newPage();
+      watch = await PageWatch.attach(page);
+      watch.expect('GET', '/api/me', 401);
+      return { page, watch };
+    }
+
+    afterEach(async () => {
+      const problems = watch ? await watch.collect() : [];
+      await context?.close();
+      context = undefined;
+      watch = undefined;
+      expect(problems, 'console errors, exceptions, CSP violations or unexpected HTTP errors').toEqual([]);
+    });
+
+    async function signIn(page: Page, username: string, password: string): Promise<void> {
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+
+    async function signInAt(page: Page, pathname: string, username = ADMIN, password = server.adminPassword) {
+      await page.goto(pathname);
+      await signIn(page, username, password);
+      await page.waitForURL((url) => url.pathname === pathname);
+    }
+
+    async function adminCookie(): Promise<string> {
+      const login = await fetch(`${server.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: server.baseUrl },
+        body: JSON.stringify({ username: ADMIN, password: server.adminPassword }),
+      });
+      expect(login.status).toBe(200);
+      return login.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('opsdeck_session='))!
+        .split(';')[0]!;
+    }
+
+    async function adminApi<T>(
+      method: string,
+      urlPath: string,
+      body?: unknown,
+    ): Promise<{ status: number; json: T }> {
+      const res = await fetch(`${server.baseUrl}${urlPath}`, {
+        method,
+        headers: {
+          origin: server.baseUrl,
+          cookie: await adminCookie(),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
+    }
+
+    async function sendAlertmanager(ingestUrl: string, key: string, file: string): Promise<void> {
+      const res = await fetch(ingestUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify(alertmanagerPayload(file)),
+      });
+      expect(res.status, await res.text()).toBe(202);
+    }
+
+    /** An integration made through the API, and an incident from a real Alertmanager payload. */
+    async function incidentThroughApi(file: string, title: string): Promise<IncidentJson> {
+      const created = await adminApi<{ integration: { ingestUrl: string }; key: string }>(
+        'POST',
+        '/api/integrations',
+        {
+          name: `api-${file}`,
+          source: 'alertmanager',
+        },
+      );
+      expect(created.status).toBe(201);
+      await sendAlertmanager(created.json.integration.ingestUrl, created.json.key, file);
+      let found: IncidentJson | undefined;
+      await expect
+        .poll(
+          async () => {
+            const list = await adminApi<{ items: IncidentJson[] }>('GET', '/api/incidents?limit=200');
+            found = list.json.items.find((i) => i.title === title);
+            return found !== undefined;
+          },
+          { timeout: 20_000, interval: 250 },
+        )
+        .toBe(true);
+      return found!;
+    }
+
+    it('creates an integration, shows its key once, and turns an Alertmanager payload sent with it into a live incident that is acknowledged, annotated and resolved', async () => {
+      const { page } = await openPage();
+      await signInAt(page, '/integrations');
+      await page.getByRole('heading', { name: 'Integrations' }).waitFor();
+
+      await page.getByRole('button', { name: 'New integration' }).click();
+      const form = page.getByRole('dialog', { name: 'New integration' });
+      await form.getByLabel('Name').fill('prod-alertmanager');
+      await form.getByRole('button', { name: 'Create integration' }).click();
+
+      const keyDialog = page.getByRole('dialog', { name: /Ingest key for .prod-alertmanager./ });
+      const key = (await keyDialog.getByTestId('ingest-key').innerText()).trim();
+      const ingestUrl = (await keyDialog.getByTestId('ingest-url').innerText()).trim();
+      expect(key.length).toBeGreaterThan(20);
+      expect(ingestUrl).toMatch(new RegExp(`^${server.baseUrl}/api/ingest/alertmanager/\\S+$`));
+      const snippet = await keyDialog.getByTestId('config-snippet').innerText();
+      expect(snippet).toContain(`url: ${ingestUrl}`);
+      expect(snippet).toContain(`credentials: ${key}`);
+      await keyDialog.getByRole('button', { name: 'Copy key' }).waitFor();
+      await page.screenshot({ path: `${SHOTS}/integration-key.png` });
+      await keyDialog.getByRole('button', { name: 'I have stored it' }).click();
+      await keyDialog.waitFor({ state: 'detached' });
+      await page.getByTestId('integration-row').filter({ hasText: 'prod-alertmanager' }).waitFor();
+      expect(await page.content()).not.toContain(key);
+      await page.screenshot({ path: `${SHOTS}/integrations.png`, fullPage: true });
+
+      // The list is open before the alert exists; it must pick the incident up by itself.
+      await page
+        .getByRole('navigation', { name: 'Sections' })
+        .getByRole('link', { name: 'Alerts & Incidents' })
+        .click();
+      await page.getByRole('heading', { name: 'Alerts & Incidents' }).waitFor();
+      const rows = page.getByTestId('incident-row');
+      const row = rows.filter({ hasText: '5xx > 5% on checkout' });
+      expect(await row.count()).toBe(0);
+      await sendAlertmanager(ingestUrl, key, 'payload-1.json');
+      await row.waitFor();
+      expect((await row.innerText()).toLowerCase()).toContain('critical');
+      expect((await row.innerText()).toLowerCase()).toContain('triggered');
+      await page.screenshot({ path: `${SHOTS}/incidents.png`, fullPage: true });
+
+      await row.getByRole('link', { name: '5xx > 5% on checkout' }).click();
+      await page.getByTestId('incident-title').getByText('5xx > 5% on checkout').waitFor();
+      const status = page.getByTestId('incident-status');
+      expect((await status.innerText()).toLowerCase()).toBe('triggered');
+      await page.getByRole('table', { name: 'Alerts' }).getByText('HighErrorRate').waitFor();
+
+      await page.getByRole('button', { name: 'Acknowledge' }).click();
+      await status.getByText('acknowledged').waitFor();
+      expect(await page.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+
+      await page.getByRole('button', { name: 'Add note' }).click();
+      const noteDialog = page.getByRole('dialog', { name: 'Add a note' });
+      await noteDialog.getByLabel('Note').fill('Rolled back checkout to v41; error rate falling.');
+      await noteDialog.getByRole('button', { name: 'Add note' }).click();
+      await noteDialog.waitFor({ state: 'detached' });
+
+      await page.getByRole('button', { name: 'Resolve' }).click();
+      const resolveDialog = page.getByRole('dialog', { name: 'Resolve incident' });
+      await resolveDialog.getByLabel('Reason (optional)').fill('Rollback fixed it');
+      await resolveDialog.getByRole('button', { name: 'Resolve' }).click();
+      await status.getByText('resolved').waitFor();
+      await page.getByRole('button', { name: 'Reopen' }).waitFor();
+
+      const timeline = page.getByTestId('incident-timeline');
+      await timeline.getByText('Acknowledged by admin', { exact: true }).waitFor();
+      await timeline.getByText('Note by admin', { exact: true }).waitFor();
+      await timeline.getByText('Rolled back checkout to v41; error rate falling.').waitFor();
+      await timeline.getByText('Rollback fixed it').waitFor();
+      await timeline.locator('[data-kind="alert"]').first().waitFor();
+      expect(await page.getByTestId('incident-tta').innerText()).not.toBe('—');
+      expect(await page.getByTestId('incident-ttr').innerText()).not.toBe('—');
+      await page.screenshot({ path: `${SHOTS}/incident.png`, fullPage: true });
+
+      // What the page showed is what the server recorded.
+      const id = new URL(page.url()).pathname.split('/').pop()!;
+      const detail = await adminApi<{ incident: { status: string }; timeline: { kind: string }[] }>(
+        'GET',
+        `/api/incidents/${id}`,
+      );
+      expect(detail.json.incident.status).toBe('resolved');
+      const kinds = detail.json.timeline.map((e) => e.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['alert', 'ack', 'note', 'status']));
+    });
+
+    it('filters the incident list by severity through the URL', async () => {
+      await incidentThroughApi('payload-2.json', 'disk 95%');
+      const { page } = await openPage();
+      await signInAt(page, '/incidents');
+      const rows = page.getByTestId('incident-row');
+      await rows.filter({ hasText: 'disk 95%' }).waitFor();
+
+      await page.getByLabel('Severity', { exact: true }).first().click();
+      await page.getByRole('option', { name: 'critical', exact: true }).click();
+      await page.waitForURL((url) => url.searchParams.get('severity') === 'critical');
+      await expect
+        .poll(async () => rows.filter({ hasText: 'disk 95%' }).count(), { timeout: 15_000 })
+        .toBe(0);
+      for (const text of await rows.allInnerTexts()) expect(text.toLowerCase()).toContain('critical');
+
+      await page.reload();
+      expect(await page.getByLabel('Severity', { exact: true }).first().inputValue()).toBe('critical');
+    });
+
+    it('creates a schedule in the editor, previews its shifts and shows its user on call now', async () => {
+      const { page } = await openPage();
+      await signInAt(page, '/schedules');
+      await page.getByRole('link', { name: 'New schedule' }).click();
+      await page.waitForURL((url) => url.pathname === '/schedules/new');
+
+      await page.getByRole('textbox', { name: /^Name/ }).fill('Checkout primary');
+      const layer = page.getByTestId('schedule-layer').first();
+      await layer.getByLabel('Users, in rotation order').click();
+      await page.getByRole('option', { name: ADMIN, exact: true }).click();
+      await page.keyboard.press('Escape');
+      await layer.getByLabel(/First handoff/).fill('2026-01-05T09:00');
+      await page.getByRole('button', { name: 'Create schedule' }).click();
+
+      await page.waitForURL((url) => /^\/schedules\/(?!new)[^/]+$/.test(url.pathname));
+      await page.getByRole('heading', { name: 'Checkout primary' }).waitFor();
+      const shifts = page.getByTestId('shift-row');
+      await shifts.first().waitFor();
+      expect(await shifts.first().innerText()).toContain(ADMIN);
+      await page.screenshot({ path: `${SHOTS}/schedule.png`, fullPage: true });
+
+      await page.getByRole('tab', { name: 'On call now' }).click();
+      await page.waitForURL((url) => url.pathname === '/on-call');
+      const onCall = page.getByTestId('on-call-row').filter({ hasText: 'Checkout primary' });
+      await onCall.waitFor();
+      expect(await onCall.getByTestId('on-call-user').innerText()).toContain(ADMIN);
+      await page.screenshot({ path: `${SHOTS}/on-call.png`, fullPage: true });
+    });
+
+    it('shows where a schedule is wrong when the server refuses it', async () => {
+      const { page, watch: w } = await openPage();
+      w.expect('POST', '/api/schedules', 400);
+      await signInAt(page, '/schedules/new');
+      await page.getByRole('textbox', { name: /^Name/ }).fill('No users yet');
+      await page.getByRole('button', { name: 'Create schedule' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Schedule not saved' }).waitFor();
+      const layer = page.getByTestId('schedule-layer').first();
+      // The layer's users field carries the message of the server's /body/layers/0/users detail.
+      await layer.locator('.mantine-InputWrapper-error').first().waitFor();
+      expect(new URL(page.url()).pathname).toBe('/schedules/new');
+    });
+
+    it('creates an escalation policy whose step pages a schedule', async () => {
+      const schedule = await adminApi<{ schedule: { id: string } }>('POST', '/api/schedules', {
+        name: 'Database primary',
+        timeZone: 'Europe/Berlin',
+        layers: [
+          {
+            users: [(await adminApi<{ user: { id: string } }>('GET', '/api/me')).json.user.id],
+            rotation: { type: 'weekly' },
+            start: '2026-01-05T09:00',
+          },
+        ],
+      });
+      expect(schedule.status).toBe(201);
+      const { page } = await openPage();
+      await signInAt(page, '/escalation-policies');
+      await page.getByRole('button', { name: 'New policy' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New escalation policy' });
+      await dialog.getByRole('textbox', { name: /^Name/ }).fill('Database');
+      await dialog.getByLabel('Ack timeout (minutes)').fill('30');
+      await dialog.getByRole('button', { name: 'Add target' }).click();
+      await dialog.getByLabel('Step 1 target 1', { exact: true }).click();
+      await page.getByRole('option', { name: 'Database primary', exact: true }).click();
+      await dialog.getByRole('button', { name: 'Save policy' }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      const card = page.getByTestId('escalation-policy').filter({ hasText: 'Database' });
+      await card.getByText('schedule: Database primary').waitFor();
+      await card.getByText('ack timeout 30 min').waitFor();
+      await page.screenshot({ path: `${SHOTS}/escalation-policies.png`, fullPage: true });
+      const policies = await adminApi<{
+        items: { name: string; ackTimeoutMinutes: number; steps: unknown[] }[];
+      }>('GET', '/api/escalation-policies');
+      expect(policies.json.items.find((p) => p.name === 'Database')).toMatchObject({
+        ackTimeoutMinutes: 30,
+        steps: [{ targets: [{ type: 'schedule', id: schedule.json.schedule.id }], delayMinutes: 15 }],
+      });
+    });
+
+    it('shows a viewer incidents, on-call and integrations without any write button', async () => {
+      const created = await adminApi('POST', '/api/users', { ...VIEWER, role: 'viewer' });
+      expect(created.status).toBe(201);
+      const incident = await incidentThroughApi(
+        'alertmanager-webhook.json',
+        'Finding AWS0086 at terraform/aws/s3.tf:1',
+      );
+
+      const { page } = await openPage();
+      await signInAt(page, `/incidents/${incident.id}`, VIEWER.username, VIEWER.password);
+      await page.getByTestId('incident-title').waitFor();
+      await page.getByTestId('incident-timeline').waitFor();
+      for (const name of ['Acknowledge', 'Resolve', 'Reopen', 'Reassign', 'Add note']) {
+        expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+      }
+      await page.goto('/integrations');
+      await page.getByRole('heading', { name: 'Integrations' }).waitFor();
+      await page.getByTestId('integration-row').first().waitFor();
+      expect(await page.getByRole('button', { name: 'New integration' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /^Actions for/ }).count()).toBe(0);
+      await page.goto('/schedules');
+      await page.getByRole('tab', { name: 'Schedules' }).waitFor();
+      await page.getByRole('table', { name: 'Schedules' }).waitFor();
+      expect(await page.getByRole('link', { name: 'New schedule' }).count()).toBe(0);
+      await page.goto('/escalation-policies');
+      await page.getByTestId('escalation-policy').first().waitFor();
+      expect(await page.getByRole('button', { name: 'New policy' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    });
+  },
+);

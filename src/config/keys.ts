@@ -114,6 +114,11 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     { type: 'integer', minimum: 1, maximum: 10080 },
     'Minutes between scheduled live TLS checks of the certificate targets.',
   ),
+  key(
+    'certs.ca_file',
+    { type: 'string', minLength: 1 },
+    'PEM bundle of extra CA certificates trusted by the live TLS checks (besides the bundled roots).',
+  ),
 ];
 
 /** Human wording of what a key accepts, used in every error message about it. */

@@ -37,7 +37,7 @@ describe('resolveConfig', () => {
       estate: { pricesPath: undefined, policyFile: undefined, ignoreFile: undefined },
       secretKey: undefined,
       smtp: undefined,
-      certs: { checkIntervalMinutes: 360 },
+      certs: { checkIntervalMinutes: 360, caFile: undefined },
       configFile: undefined,
     });
   });

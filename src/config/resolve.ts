@@ -29,7 +29,7 @@ export interface OpsdeckConfig {
   /** SMTP for e-mail notifications; undefined when `smtp.url` is unset. */
   smtp: { url: string; from: string } | undefined;
   /** Scheduled live TLS checks of the certificate targets (`certs.check` job). */
-  certs: { checkIntervalMinutes: number };
+  certs: { checkIntervalMinutes: number; caFile: string | undefined };
   /** The YAML file that was read, if any. */
   configFile: string | undefined;
 }
@@ -310,6 +310,7 @@ export function resolveConfig(input: ResolveConfigInput): OpsdeckConfig {
     smtp: smtpUrl ? { url: smtpUrl, from: get<string>('smtp.from') ?? 'opsdeck@localhost' } : undefined,
     certs: {
       checkIntervalMinutes: get<number>('certs.check_interval_minutes') ?? DEFAULTS.certsCheckIntervalMinutes,
+      caFile: optAbs(get<string>('certs.ca_file')),
     },
     configFile: input.file?.path,
   };

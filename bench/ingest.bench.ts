@@ -18,7 +18,8 @@
  * `prometheus-alertmanager` (test/helpers/alertmanager.ts).
  *
  * Options: --duration <s> (per measurement, default 10), --connections <n> (default 10),
- * --dialects sqlite,postgres, --log-level <level> (opsdeck's, default info as in production).
+ * --dialects sqlite,postgres, --log-level <level> (opsdeck's, default info as in production),
+ * --cpu-prof <dir> (opsdeck runs with `node --cpu-prof`; open the .cpuprofile in Chrome DevTools).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -46,6 +47,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     dialects: { type: 'string', default: 'sqlite,postgres' },
     'log-level': { type: 'string', default: 'info' },
+    /** Directory: run opsdeck with `node --cpu-prof` writing .cpuprofile files there (on SIGTERM). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const DURATION_S = Number(args.duration);
@@ -54,6 +57,8 @@ const DIALECTS = args.dialects.split(',').map((d) => d.trim()) as TestDialect[];
 const BATCH = 50;
 const GROUPS = 100;
 const ADMIN_PASSWORD = 'bench-admin-password-1';
+/** How long the bench waits for opsdeck's incident processor to drain the inbox after the load. */
+const DRAIN_WAIT_MS = 30_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -228,7 +233,15 @@ async function spawnOpsdeck(database: TestDatabase, dataDir: string, port: numbe
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    [path.join(root, 'bin/opsdeck.js'), 'serve', '--host', '127.0.0.1', '--port', String(port)],
+    [
+      ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : []),
+      path.join(root, 'bin/opsdeck.js'),
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
     { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -247,6 +260,18 @@ async function spawnOpsdeck(database: TestDatabase, dataDir: string, port: numbe
     await sleep(20);
   }
   return { base, child, exited };
+}
+
+/** SIGTERM (graceful: lets the inbox processor finish its batch), SIGKILL after 10 s. */
+async function stopOpsdeck(ops: Opsdeck): Promise<void> {
+  if (ops.child.exitCode !== null || ops.child.signalCode !== null) return;
+  ops.child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    console.log(' opsdeck still stopping after 10 s: SIGKILL');
+    ops.child.kill('SIGKILL');
+  }, 10_000);
+  await ops.exited;
+  clearTimeout(timer);
 }
 
 /** Logs in as admin and creates an Alertmanager integration; returns its ingest URL and key. */
@@ -382,7 +407,7 @@ async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promis
     );
     const drainStart = Date.now();
     let backlog = count.inbox;
-    while (backlog > 0 && Date.now() - drainStart < 60_000) {
+    while (backlog > 0 && Date.now() - drainStart < DRAIN_WAIT_MS) {
       await sleep(250);
       backlog = (await verifyStored(database, integration.id, new Set())).inbox;
     }
@@ -390,14 +415,11 @@ async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promis
       console.log(
         backlog === 0
           ? ` processor drained the backlog in ${fmt((Date.now() - drainStart) / 1000, 1)} s`
-          : ` processor backlog still ${backlog} batches after 60 s`,
+          : ` processor backlog still ${backlog} batches after ${DRAIN_WAIT_MS / 1000} s`,
       );
     }
   } finally {
-    if (ops) {
-      ops.child.kill('SIGTERM');
-      await ops.exited;
-    }
+    if (ops) await stopOpsdeck(ops);
     await am.stop();
     await database.drop();
     if (!database.dir) rmSync(dataDir, { recursive: true, force: true });
@@ -543,10 +565,7 @@ async function killDialect(dialect: TestDialect): Promise<number> {
     }
     return count.lost.length;
   } finally {
-    if (ops) {
-      ops.child.kill('SIGTERM');
-      await ops.exited;
-    }
+    if (ops) await stopOpsdeck(ops);
     await database.drop();
     if (!database.dir) rmSync(dataDir, { recursive: true, force: true });
   }

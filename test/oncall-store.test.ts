@@ -136,6 +136,20 @@ for (const { dialect, available } of dialects) {
       });
     });
 
+    it('keeps exactly one routing list when replacements race', async () => {
+      const s = t.store.oncall;
+      const lists = Array.from({ length: 6 }, (_, i) =>
+        Array.from({ length: 3 }, (_, j) => ({
+          serviceId: 'default',
+          matchers: [`list="${i}"`, `rule="${j}"`],
+        })),
+      );
+      await Promise.all(lists.map((l) => t.store.transaction((tx) => tx.oncall.routingRules.replace(l))));
+      const rules = await s.routingRules.list();
+      expect(rules).toHaveLength(3);
+      expect(new Set(rules.map((r) => r.matchers[0])).size).toBe(1);
+    });
+
     it('leaves expired silences out of pipelineConfig', async () => {
       const s = t.store.oncall;
       const one = await s.silences.create({

@@ -392,6 +392,16 @@ export function createOncallStore(ctx: StoreContext): OncallStore {
     list: listRules,
     replace: (rules) =>
       withTransaction(ctx, async (trx) => {
+        // Serialise replacements on PostgreSQL (the default service's row is the list's lock):
+        // two concurrent delete+insert would otherwise leave both lists behind.
+        if (ctx.dialect === 'postgres') {
+          await trx
+            .selectFrom('oncall_services')
+            .select('id')
+            .where('id', '=', DEFAULT_SERVICE_ID)
+            .forUpdate()
+            .execute();
+        }
         await trx.deleteFrom('oncall_routing_rules').execute();
         const rows: OncallRoutingRulesTable[] = rules.map((r, i) => ({
           id: newId(),
@@ -920,7 +930,16 @@ export function createOncallStore(ctx: StoreContext): OncallStore {
           updated_at: at,
         };
         await guarded('runbook', undefined, async () => {
-          await trx.insertInto('oncall_runbooks').values(row).execute();
+          try {
+            await trx.insertInto('oncall_runbooks').values(row).execute();
+          } catch (e) {
+            if (!isUniqueViolation(e)) throw e;
+            throw new OpsdeckError(
+              'OPSDECK_E_CONFLICT',
+              `Runbook ${input.path} was published by someone else at the same time; post it again`,
+              [{ path: '/body/path', message: 'published concurrently' }],
+            );
+          }
           await trx
             .insertInto('oncall_runbook_versions')
             .values({

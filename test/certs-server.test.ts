@@ -233,6 +233,14 @@ for (const { dialect, available } of dialects) {
       ).entries.filter((e) => e.action === 'certs.check');
       expect(audit.map((e) => e.summary)).toEqual(['checked 1 certificate target now']);
 
+      const all = await call('POST', '/api/certs/check', {});
+      expect(all.statusCode).toBe(200);
+      expect(
+        json<CertsBody>(all)
+          .items.map((i) => i.target.id)
+          .sort(),
+      ).toEqual(targets.map((x) => x.id).sort());
+
       expect((await call('DELETE', `/api/certs/targets/${soon.id}`)).statusCode).toBe(200);
       expect((await call('GET', `/api/certs/targets/${soon.id}/results`)).statusCode).toBe(404);
       expect(await t.store.certs.results.history(soon.id, 10)).toEqual([]);

@@ -35,7 +35,7 @@ describe('route permissions', () => {
     const missing = routes().filter((r) => r.permission === undefined);
     expect(missing).toEqual([]);
     for (const r of routes()) {
-      expect(['public', 'authenticated', ...PERMISSIONS]).toContain(r.permission);
+      expect(['public', 'authenticated', 'ingest', 'signed-link', ...PERMISSIONS]).toContain(r.permission);
     }
   });
 
@@ -59,8 +59,30 @@ describe('route permissions', () => {
         status: 401,
       });
       if (r.method !== 'HEAD') {
-        expect(json(res)).toMatchObject({ error: { code: 'OPSDECK_E_UNAUTHENTICATED' } });
+        // Signed links answer with the signature error; everything else asks for credentials.
+        const code =
+          r.permission === 'signed-link' ? 'OPSDECK_E_SIGNATURE_INVALID' : 'OPSDECK_E_UNAUTHENTICATED';
+        expect({ route: `${r.method} ${r.url}`, body: json(res) }).toMatchObject({
+          body: { error: { code } },
+        });
       }
+    }
+  });
+
+  it('does not let a user session stand in for an ingest key or a link signature', async () => {
+    const machine = routes().filter((r) => r.permission === 'ingest' || r.permission === 'signed-link');
+    expect(machine.length).toBeGreaterThanOrEqual(6);
+    const admin = await t.login('admin', t.adminPassword);
+    for (const r of machine) {
+      const res = await t.app.inject({
+        method: r.method as 'GET',
+        url: concrete(r.url),
+        headers: t.sessionHeaders(admin),
+      });
+      expect({ route: `${r.method} ${r.url}`, status: res.statusCode }).toEqual({
+        route: `${r.method} ${r.url}`,
+        status: 401,
+      });
     }
   });
 
@@ -68,6 +90,8 @@ describe('route permissions', () => {
     const adminOnly = routes().filter(
       (r) =>
         r.permission !== 'public' &&
+        r.permission !== 'ingest' &&
+        r.permission !== 'signed-link' &&
         r.permission !== 'authenticated' &&
         ![
           'overview:read',

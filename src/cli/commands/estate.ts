@@ -321,7 +321,7 @@ async function pushAction(ctx: CliContext, paths: string[], flags: PushFlags): P
   const token = ctx.env[flags.tokenEnv];
   if (!token)
     throw usage(
-      `set ${flags.tokenEnv} to an API token with the estate:write scope (opsdeck token create --scope estate:write)`,
+      `set ${flags.tokenEnv} to an API token with the estate:write scope (opsdeck token create --user <you> --name push --scope estate:write --expires-in-days 90)`,
       '--token-env',
     );
   const snap = flags.snapshot

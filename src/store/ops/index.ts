@@ -198,6 +198,9 @@ export interface OpsStore {
   alertsOf(incidentId: string): Promise<StoredAlert[]>;
 }
 
+/** When this process last wrote an integration's last_received_at (ISO), by integration id. */
+const lastReceivedWritten = new Map<string, string>();
+
 /** "opsi" as a 32-bit number: the PostgreSQL advisory lock held by the one inbox processor. */
 const PROCESSOR_LOCK = 0x6f707369;
 
@@ -495,14 +498,19 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
           })
           .execute();
       }
-      // At most one write a minute per integration: hot integrations do not serialise on this row.
+      // At most one write a minute per integration (and process): hot integrations do not
+      // serialise on this row, and most requests skip the statement.
       const minuteAgo = new Date(Date.parse(at) - 60_000).toISOString();
-      await trx
-        .updateTable('ops_integrations')
-        .set({ last_received_at: at })
-        .where('id', '=', input.integrationId)
-        .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', minuteAgo)]))
-        .execute();
+      const written = lastReceivedWritten.get(input.integrationId);
+      if (written === undefined || written < minuteAgo) {
+        lastReceivedWritten.set(input.integrationId, at);
+        await trx
+          .updateTable('ops_integrations')
+          .set({ last_received_at: at })
+          .where('id', '=', input.integrationId)
+          .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', minuteAgo)]))
+          .execute();
+      }
       return { accepted: input.alerts.length, duplicates, stored: queued.length };
     });
 

@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/core/password.js';
+import { runDueJobs } from '../src/server/jobs/runner.js';
 import { CERTS_CHECK_JOB, scheduleCertChecks } from '../src/server/routes/certs/check-job.js';
 import { testDialects } from './helpers/databases.js';
 import { buildTestApp, json, movableClock, type TestApp } from './helpers/server.js';
@@ -261,6 +262,22 @@ for (const { dialect, available } of dialects) {
       const ids = (await t.store.certs.results.history(target!.id, 100)).map((r) => r.id);
       expect(ids).not.toContain(old.id);
       expect(ids).toContain(latest.id);
+    });
+
+    it('runs as a durable job through the job runner when due, then reschedules', async () => {
+      const pending = await t.store.notify.jobs.pendingByKey(CERTS_CHECK_JOB);
+      expect(pending).toBeDefined();
+      clock.advance(Date.parse(pending!.runAt) - clock.now().getTime() + 1_000);
+      const ranAt = clock.now().toISOString();
+      expect(await runDueJobs(t.app.opsdeck)).toBeGreaterThanOrEqual(1);
+      expect((await t.store.notify.jobs.get(pending!.id))?.status).toBe('done');
+      const latest = await t.store.certs.results.latest();
+      const targets = await t.store.certs.targets.list();
+      expect(targets.length).toBeGreaterThan(0);
+      for (const target of targets) expect(latest.get(target.id)?.checkedAt).toBe(ranAt);
+      const next = await t.store.notify.jobs.pendingByKey(CERTS_CHECK_JOB);
+      expect(next!.id).not.toBe(pending!.id);
+      expect(Date.parse(next!.runAt)).toBe(Date.parse(ranAt) + 60 * 60_000);
     });
   });
 }

@@ -218,3 +218,26 @@ describe('flapping', () => {
     expect(flipFlop(2, 1, { flapping: { changes: 2, windowMinutes: 5 } })).toContain('alert-flapping');
   });
 });
+
+describe('state ownership', () => {
+  it('never changes the state it is given (copy-on-write), while feeding one alert at a time', () => {
+    let state = emptyGroupingState();
+    for (let i = 0; i < 50; i++) state = ingestAlerts(state, [alert({ fp: `f${i}` })], t(0)).state;
+    const before = structuredClone(state);
+    const resolved = ingestAlerts(
+      state,
+      Array.from({ length: 50 }, (_, i) => alert({ fp: `f${i}`, status: 'resolved' })),
+      t(5),
+    );
+    expect(state).toEqual(before);
+    const group = Object.values(resolved.state.groups)[0]!;
+    expect(group).toMatchObject({ status: 'resolved', resolvedAt: t(5).toISOString() });
+    expect(Object.values(before.groups)[0]).toMatchObject({ status: 'open' });
+    const expired = expireAlerts(state, t(90), { resolveTimeoutMinutes: 30 });
+    expect(state).toEqual(before);
+    expect(Object.values(expired.state.alerts).every((a) => a.status === 'resolved')).toBe(true);
+    // Untouched entries are shared, not copied.
+    const one = ingestAlerts(state, [alert({ fp: 'other', labels: { alertname: 'B' } })], t(6)).state;
+    expect(one.alerts['alertmanager:f1']).toBe(state.alerts['alertmanager:f1']);
+  });
+});

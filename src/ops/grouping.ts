@@ -74,28 +74,71 @@ function unscopedGroupKey(alert: Alert, config: GroupingConfig): string {
   return `${alert.source}:{alertname=${JSON.stringify(alert.labels['alertname'] ?? alert.summary)}}`;
 }
 
-function clone(state: GroupingState): GroupingState {
-  return {
-    alerts: Object.fromEntries(
-      Object.entries(state.alerts).map(([k, v]) => [k, { ...v, changes: [...v.changes] }]),
-    ),
-    groups: Object.fromEntries(
-      Object.entries(state.groups).map(([k, v]) => [k, { ...v, alertKeys: [...v.alertKeys] }]),
-    ),
-  };
+/**
+ * A copy-on-write draft of a state: the maps are copied shallowly, and an alert or group is
+ * copied only when it is about to change. The input state is never mutated, and feeding one
+ * alert costs O(alerts touched), not O(state): the processor feeds alerts one by one into states
+ * holding thousands (a group of every alert of one `alertname`).
+ */
+class Draft implements GroupingState {
+  readonly alerts: Record<string, TrackedAlert>;
+  readonly groups: Record<string, AlertGroup>;
+  readonly #ownAlerts = new Set<string>();
+  readonly #ownGroups = new Set<string>();
+
+  constructor(state: GroupingState) {
+    this.alerts = { ...state.alerts };
+    this.groups = { ...state.groups };
+  }
+
+  /** The alert, copied first if it is still shared with the input state. */
+  alert(key: string): TrackedAlert | undefined {
+    const a = this.alerts[key];
+    if (!a || this.#ownAlerts.has(key)) return a;
+    const copy = { ...a, changes: [...a.changes] };
+    this.alerts[key] = copy;
+    this.#ownAlerts.add(key);
+    return copy;
+  }
+
+  setAlert(a: TrackedAlert): void {
+    this.alerts[a.dedupKey] = a;
+    this.#ownAlerts.add(a.dedupKey);
+  }
+
+  /** The group, copied first if it is still shared with the input state. */
+  group(key: string): AlertGroup | undefined {
+    const g = this.groups[key];
+    if (!g || this.#ownGroups.has(key)) return g;
+    const copy = { ...g, alertKeys: [...g.alertKeys] };
+    this.groups[key] = copy;
+    this.#ownGroups.add(key);
+    return copy;
+  }
+
+  setGroup(g: AlertGroup): void {
+    this.groups[g.key] = g;
+    this.#ownGroups.add(g.key);
+  }
+
+  /** A plain state object (the draft's maps, without its bookkeeping). */
+  state(): GroupingState {
+    return { alerts: this.alerts, groups: this.groups };
+  }
 }
 
 function settleGroup(
-  state: GroupingState,
+  state: Draft,
   key: string,
   at: string,
   reason: 'all-resolved' | 'timeout',
   events: GroupingEvent[],
 ): void {
-  const g = state.groups[key];
-  if (!g || g.status !== 'open') return;
-  const allResolved = g.alertKeys.every((k) => state.alerts[k]?.status === 'resolved');
+  const shared = state.groups[key];
+  if (!shared || shared.status !== 'open') return;
+  const allResolved = shared.alertKeys.every((k) => state.alerts[k]?.status === 'resolved');
   if (!allResolved) return;
+  const g = state.group(key)!;
   g.status = 'resolved';
   g.resolvedAt = at;
   events.push({ type: 'group-resolved', groupKey: key, episode: g.episode, reason });
@@ -112,25 +155,25 @@ export function ingestAlerts(
   now: Date,
   config: GroupingConfig = {},
 ): { state: GroupingState; events: GroupingEvent[] } {
-  const next = clone(state);
+  const next = new Draft(state);
   const events: GroupingEvent[] = [];
   const at = now.toISOString();
   const flap = config.flapping ?? DEFAULT_FLAPPING;
   const touched = new Set<string>();
   for (const alert of alerts) {
-    const existing = next.alerts[alert.dedupKey];
+    const existing = next.alert(alert.dedupKey);
     const groupKey = existing?.groupKey ?? groupKeyOf(alert, config);
     let group = next.groups[groupKey];
     if (alert.status === 'firing' && (!group || group.status === 'resolved')) {
       const episode = group ? group.episode + 1 : 1;
       group = { key: groupKey, episode, status: 'open', openedAt: at, alertKeys: [] };
-      next.groups[groupKey] = group;
+      next.setGroup(group);
       events.push({ type: 'group-opened', groupKey, episode });
     }
     if (!existing) {
       if (alert.status === 'resolved' && !group) {
         // A resolve for an alert never seen firing: record it, it opens nothing.
-        next.alerts[alert.dedupKey] = {
+        next.setAlert({
           dedupKey: alert.dedupKey,
           groupKey,
           alert,
@@ -139,11 +182,11 @@ export function ingestAlerts(
           lastSeen: at,
           changes: [],
           flapping: false,
-        };
+        });
         events.push({ type: 'alert-new', dedupKey: alert.dedupKey, groupKey });
         continue;
       }
-      next.alerts[alert.dedupKey] = {
+      next.setAlert({
         dedupKey: alert.dedupKey,
         groupKey,
         alert,
@@ -152,7 +195,7 @@ export function ingestAlerts(
         lastSeen: at,
         changes: [],
         flapping: false,
-      };
+      });
       events.push({ type: 'alert-new', dedupKey: alert.dedupKey, groupKey });
     } else if (existing.status === alert.status) {
       existing.lastSeen = at;
@@ -178,12 +221,12 @@ export function ingestAlerts(
       existing.flapping = flapping;
     }
     if (group && group.status === 'open' && !group.alertKeys.includes(alert.dedupKey)) {
-      group.alertKeys.push(alert.dedupKey);
+      next.group(groupKey)!.alertKeys.push(alert.dedupKey);
     }
     touched.add(groupKey);
   }
   for (const key of touched) settleGroup(next, key, at, 'all-resolved', events);
-  return { state: next, events };
+  return { state: next.state(), events };
 }
 
 /**
@@ -196,13 +239,14 @@ export function expireAlerts(
   config: GroupingConfig,
 ): { state: GroupingState; events: GroupingEvent[] } {
   if (config.resolveTimeoutMinutes === undefined) return { state, events: [] };
-  const next = clone(state);
+  const next = new Draft(state);
   const events: GroupingEvent[] = [];
   const cutoff = now.getTime() - config.resolveTimeoutMinutes * 60_000;
   const at = now.toISOString();
   const touched = new Set<string>();
-  for (const a of Object.values(next.alerts)) {
-    if (a.status === 'firing' && Date.parse(a.lastSeen) <= cutoff) {
+  for (const shared of Object.values(state.alerts)) {
+    if (shared.status === 'firing' && Date.parse(shared.lastSeen) <= cutoff) {
+      const a = next.alert(shared.dedupKey)!;
       a.status = 'resolved';
       a.alert = { ...a.alert, status: 'resolved', endsAt: at };
       events.push({ type: 'alert-timed-out', dedupKey: a.dedupKey, groupKey: a.groupKey });
@@ -210,5 +254,5 @@ export function expireAlerts(
     }
   }
   for (const key of touched) settleGroup(next, key, at, 'timeout', events);
-  return { state: next, events };
+  return { state: next.state(), events };
 }

@@ -114,10 +114,12 @@ async function postJson(url: string, body: unknown): Promise<SendOutcome> {
     if (res.ok) return { ok: true, detail, retryable: false };
     return { ok: false, detail, retryable: res.status >= 500 || res.status === 408 || res.status === 429 };
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
+    const err = e as Error & { cause?: { code?: string; message?: string } };
     const why =
-      err.name === 'TimeoutError' ? `timeout after ${SEND_TIMEOUT_MS} ms` : (err.cause?.code ?? err.message);
-    // The error message of fetch never contains the URL; the cause code (ECONNREFUSED...) is enough.
+      err.name === 'TimeoutError'
+        ? `timeout after ${SEND_TIMEOUT_MS} ms`
+        : (err.cause?.code ?? err.cause?.message ?? err.message);
+    // fetch's messages name at most host:port (`connect ECONNREFUSED 10.0.0.1:443`, `bad port`), never the path.
     return { ok: false, detail: `network error: ${why}`, retryable: true };
   }
 }

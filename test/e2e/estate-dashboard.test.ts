@@ -12,7 +12,8 @@ import {
   sharedData,
   unwrapRecordings,
 } from '../fixtures/estate/shared-data.js';
-import { startTestServer } from '../helpers/server.js';
+import { startTestServer, testConfig } from '../helpers/server.js';
+import { generatePki, startTlsServer, type TestPki, type TlsTestServer } from '../helpers/tls-certs.js';
 import { PageWatch, chromiumAvailability, ensureDashboardBuilt, launchChromium } from './browser.js';
 
 const chromium = chromiumAvailability();
@@ -77,6 +78,8 @@ function snapshots(): [Snapshot, Snapshot] {
       path.join(fixtures, 'v3.tfstate'),
       path.join(fixtures, 'azure-graph.json'),
       path.join(fixtures, 'gcp-assets.jsonl'),
+      path.join(fixtures, 'acm-list-certificates.json'),
+      path.join(fixtures, 'acm-describe-certificate.json'),
       path.join(sharedData, 'tfstate/aws_ec2_ebs_volume.tfstate'),
       path.join(sharedData, 'tfstate/aws_ec2_instance.tfstate'),
       path.join(sharedData, 'focus/focus_sample.csv'),
@@ -100,11 +103,19 @@ describe.skipIf(!chromium.available || !have)(
     let context: BrowserContext | undefined;
     let watch: PageWatch | undefined;
     let adminCookie = '';
+    let pki: TestPki | undefined;
+    let tlsServer: TlsTestServer | undefined;
 
     beforeAll(async () => {
       mkdirSync(SHOTS, { recursive: true });
       ensureDashboardBuilt();
-      server = await startTestServer({ dialect: 'sqlite' });
+      // A certificate that expires in 10 days (the 14-day "warning" band), signed by a test CA the server trusts.
+      pki = await generatePki([{ name: 'soon', dns: ['soon.opsdeck.test'], days: 10 }]);
+      tlsServer = await startTlsServer(pki.certs['soon']!);
+      server = await startTestServer({
+        dialect: 'sqlite',
+        config: { certs: { ...testConfig().certs, caFile: pki.caFile } },
+      });
       browser = await launchChromium();
       adminCookie = await login(ADMIN, server.adminPassword);
       for (const u of [AUTHOR, APPROVER, VIEWER]) {
@@ -116,6 +127,8 @@ describe.skipIf(!chromium.available || !have)(
     afterAll(async () => {
       await browser?.close();
       await server?.close();
+      await tlsServer?.close();
+      await pki?.cleanup();
     });
 
     let problems: string[] = [];
@@ -343,6 +356,40 @@ describe.skipIf(!chromium.available || !have)(
         decidedBy: { username: APPROVER.username },
         decisionNote: 'Checked with the owners',
       });
+    });
+
+    it('checks a live TLS endpoint from the certificates tab and lists the ACM certificates of the snapshot', async () => {
+      const page = await openAs(ADMIN, server.adminPassword);
+      await page.goto('/estate/certificates');
+      await page.getByRole('heading', { name: 'Live TLS endpoints' }).waitFor();
+      await page.getByLabel('Host').fill('127.0.0.1');
+      await page.getByLabel('Port').fill(String(tlsServer!.port));
+      await page.getByLabel('SNI name (optional)').fill('soon.opsdeck.test');
+      await page.getByRole('button', { name: 'Add target' }).click();
+      const row = page.locator(`tr[data-target="127.0.0.1:${tlsServer!.port}"]`);
+      await row.getByText('never', { exact: true }).waitFor();
+      await row.getByRole('button', { name: 'Check now' }).click();
+      const badge = row.getByTestId('expiry-badge');
+      await expect.poll(() => badge.getAttribute('data-level'), POLL).toBe('warning');
+
+      const api = (await (await call('GET', '/api/certs', adminCookie)).json()) as {
+        items: Array<{ latest: { daysToExpiry: number; status: string } | null }>;
+        acm: { certificates: Array<{ domain: string; daysToExpiry: number | null }> };
+      };
+      const days = api.items[0]?.latest?.daysToExpiry;
+      expect(days).toBeGreaterThanOrEqual(9);
+      expect(days).toBeLessThanOrEqual(10);
+      expect(api.items[0]?.latest?.status).toBe('ok');
+      expect(await badge.textContent()).toBe(`${days} days`);
+      expect(await row.textContent()).toContain('ok');
+
+      expect(api.acm.certificates.length).toBeGreaterThan(0);
+      const acm = page.getByRole('table', { name: 'ACM certificates' });
+      await acm.waitFor();
+      expect(await acm.locator('tbody tr').count()).toBe(api.acm.certificates.length);
+      const first = api.acm.certificates[0]!;
+      expect(await acm.locator('tbody tr').first().innerText()).toContain(first.domain);
+      await page.screenshot({ path: `${SHOTS}/estate-certificates.png`, fullPage: true });
     });
   },
 );

@@ -3,7 +3,7 @@
  * explorer, waste findings and decommission plans. Shapes follow src/server/routes/estate/views.ts.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, isApiError } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 
 export interface Amount {
   key: string;
@@ -171,15 +171,46 @@ export interface ResourceQuery {
   limit?: number;
 }
 
-export interface Certificate {
-  source: string;
-  name: string;
-  host: string | null;
-  port: number | null;
+/** 30/14/7-day thresholds: expired (< 0), critical (<= 7), warning (<= 14), notice (<= 30), ok. */
+export type ExpiryLevel = 'expired' | 'critical' | 'warning' | 'notice' | 'ok';
+
+export interface CertTarget {
+  id: string;
+  host: string;
+  port: number;
+  servername: string | null;
+  addedBy: string;
+  createdAt: string;
+}
+
+export interface CertResult {
+  id: string;
+  checkedAt: string;
+  /** invalid: hostname mismatch, untrusted chain or weak key; error: could not be checked. */
+  status: 'ok' | 'invalid' | 'error';
+  level: ExpiryLevel | null;
+  daysToExpiry: number | null;
+  notAfter: string | null;
+  check: {
+    error: { code: string; reason: string; message: string } | null;
+    chain: Array<{ subject: string; issuer: string; commonName: string | null }>;
+    problems: string[];
+  };
+}
+
+export interface AcmCertificate {
+  arn: string;
+  domain: string;
   notAfter: string | null;
   daysToExpiry: number | null;
-  problems: string[];
-  checkedAt: string | null;
+  level: ExpiryLevel | null;
+  status: string | null;
+  inUse: boolean | null;
+}
+
+export interface CertsResponse {
+  items: Array<{ target: CertTarget; latest: CertResult | null }>;
+  acm: { snapshotId: string | null; takenAt: string | null; certificates: AcmCertificate[] };
 }
 
 const enc = encodeURIComponent;
@@ -260,15 +291,25 @@ export async function decidePlan(id: string, decision: PlanDecision, note?: stri
   return res.plan;
 }
 
-/** Certificates from `GET /api/certs`; `null` when this server has no certificate checks (404). */
-export async function listCertificates(): Promise<Certificate[] | null> {
-  try {
-    const res = await api.get<{ items: Certificate[] }>('/api/certs');
-    return res.items;
-  } catch (e) {
-    if (isApiError(e) && e.status === 404) return null;
-    throw e;
-  }
+export async function listCertificates(): Promise<CertsResponse> {
+  return api.get<CertsResponse>('/api/certs');
+}
+
+export async function addCertTarget(input: {
+  host: string;
+  port?: number;
+  servername?: string;
+}): Promise<CertTarget> {
+  const res = await api.post<{ target: CertTarget }>('/api/certs/targets', input);
+  return res.target;
+}
+
+export async function removeCertTarget(id: string): Promise<void> {
+  await api.delete(`/api/certs/targets/${enc(id)}`);
+}
+
+export async function checkCertsNow(targetIds?: string[]): Promise<void> {
+  await api.post('/api/certs/check', targetIds ? { targetIds } : {});
 }
 
 export function useEstateSummary() {
@@ -310,6 +351,18 @@ export function usePlan(id: string) {
 export function useCertificates() {
   return useQuery({ queryKey: ['estate', 'certificates'], queryFn: listCertificates });
 }
+
+function useCertsMutation<T, R>(fn: (v: T) => Promise<R>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['estate', 'certificates'] }),
+  });
+}
+
+export const useAddCertTarget = () => useCertsMutation(addCertTarget);
+export const useRemoveCertTarget = () => useCertsMutation(removeCertTarget);
+export const useCheckCertsNow = () => useCertsMutation((ids: string[] | undefined) => checkCertsNow(ids));
 
 export function useCreatePlan() {
   const queryClient = useQueryClient();

@@ -1,30 +1,137 @@
-import { Alert, Badge, Code, Loader, Stack, Table, Text } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Loader,
+  NumberInput,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconPlus, IconRefresh } from '@tabler/icons-react';
+import { useState } from 'react';
 import { describeError } from '../../lib/api.js';
+import { hasPermission, useSessionUser } from '../../lib/auth.js';
 import { formatDateTime } from '../../lib/format.js';
-import { useCertificates, type Certificate } from './api.js';
+import {
+  useAddCertTarget,
+  useCertificates,
+  useCheckCertsNow,
+  useRemoveCertTarget,
+  type CertResult,
+  type ExpiryLevel,
+} from './api.js';
 
-/** The issue's thresholds: 30, 14 and 7 days. */
-export function expiryColor(days: number | null): string {
-  if (days === null) return 'gray';
-  if (days < 0) return 'dark';
-  if (days <= 7) return 'red';
-  if (days <= 14) return 'orange';
-  if (days <= 30) return 'yellow';
-  return 'green';
-}
+const LEVEL_COLOR: Record<ExpiryLevel, string> = {
+  expired: 'dark',
+  critical: 'red',
+  warning: 'orange',
+  notice: 'yellow',
+  ok: 'green',
+};
 
-function ExpiryBadge({ cert }: { cert: Certificate }) {
-  const d = cert.daysToExpiry;
-  const label = d === null ? 'unknown' : d < 0 ? `expired ${-d} d ago` : `${d} days`;
+/** Days to expiry coloured by the 30/14/7-day thresholds. */
+export function ExpiryBadge({ days, level }: { days: number | null; level: ExpiryLevel | null }) {
+  if (days === null || level === null)
+    return (
+      <Badge color="gray" variant="light" data-testid="expiry-badge">
+        not checked
+      </Badge>
+    );
+  const label = days < 0 ? `expired ${-days} d ago` : `${days} ${days === 1 ? 'day' : 'days'}`;
   return (
-    <Badge color={expiryColor(d)} variant={d !== null && d <= 7 ? 'filled' : 'light'}>
+    <Badge
+      color={LEVEL_COLOR[level]}
+      variant={level === 'ok' || level === 'notice' ? 'light' : 'filled'}
+      data-testid="expiry-badge"
+      data-level={level}
+    >
       {label}
     </Badge>
   );
 }
 
+function StatusBadge({ result }: { result: CertResult }) {
+  const color = result.status === 'ok' ? 'green' : result.status === 'invalid' ? 'red' : 'gray';
+  return (
+    <Badge color={color} variant="light" size="sm">
+      {result.status}
+    </Badge>
+  );
+}
+
+function AddTarget() {
+  const add = useAddCertTarget();
+  const [host, setHost] = useState('');
+  const [port, setPort] = useState<number | string>(443);
+  const [servername, setServername] = useState('');
+  const submit = () =>
+    add.mutate(
+      {
+        host: host.trim(),
+        ...(typeof port === 'number' ? { port } : {}),
+        ...(servername.trim() ? { servername: servername.trim() } : {}),
+      },
+      {
+        onSuccess: (t) => {
+          setHost('');
+          setPort(443);
+          setServername('');
+          notifications.show({
+            color: 'green',
+            message: `${t.host}:${t.port} added; check it now or wait for the schedule`,
+          });
+        },
+        onError: (e) =>
+          notifications.show({ color: 'red', title: 'Target not added', message: describeError(e) }),
+      },
+    );
+  return (
+    <Group align="flex-end" gap="sm">
+      <TextInput
+        label="Host"
+        placeholder="www.example.com"
+        value={host}
+        onChange={(e) => setHost(e.currentTarget.value)}
+        w={260}
+      />
+      <NumberInput label="Port" min={1} max={65535} value={port} onChange={setPort} w={100} />
+      <TextInput
+        label="SNI name (optional)"
+        placeholder="defaults to the host"
+        value={servername}
+        onChange={(e) => setServername(e.currentTarget.value)}
+        w={220}
+      />
+      <Button
+        leftSection={<IconPlus size={16} />}
+        disabled={!host.trim()}
+        loading={add.isPending}
+        onClick={submit}
+      >
+        Add target
+      </Button>
+    </Group>
+  );
+}
+
 export function CertificatesPage() {
+  const { data: user } = useSessionUser();
+  const canWrite = hasPermission(user, 'estate:write');
   const certs = useCertificates();
+  const check = useCheckCertsNow();
+  const remove = useRemoveCertTarget();
+  const runCheck = (ids?: string[]) =>
+    check.mutate(ids, {
+      onError: (e) => notifications.show({ color: 'red', title: 'Check failed', message: describeError(e) }),
+    });
+
   if (certs.isPending) return <Loader aria-label="Loading" />;
   if (certs.isError)
     return (
@@ -32,70 +139,175 @@ export function CertificatesPage() {
         {describeError(certs.error)}
       </Alert>
     );
-  if (certs.data === null)
-    return (
-      <Alert title="Certificate checks are not available on this server">
-        This opsdeck version has no <Code>/api/certs</Code>. Use <Code>opsdeck certs check host[:port]</Code>{' '}
-        from the CLI.
-      </Alert>
-    );
-  if (certs.data.length === 0)
-    return (
-      <Alert title="No certificate yet">
-        Add TLS targets for the scheduled check, or push an estate snapshot that includes the ACM export.
-      </Alert>
-    );
-  const sorted = [...certs.data].sort((a, b) => (a.daysToExpiry ?? Infinity) - (b.daysToExpiry ?? Infinity));
+  const { items, acm } = certs.data;
   return (
     <Stack>
-      <Table.ScrollContainer minWidth={760}>
-        <Table striped aria-label="Certificates">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Certificate</Table.Th>
-              <Table.Th>Source</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th>In</Table.Th>
-              <Table.Th>Problems</Table.Th>
-              <Table.Th>Checked</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {sorted.map((c, i) => (
-              <Table.Tr key={`${c.source}-${c.name}-${i}`}>
-                <Table.Td>
-                  <Text size="sm">{c.name}</Text>
-                  {c.host && (
-                    <Text size="xs" c="dimmed" ff="monospace">
-                      {c.host}
-                      {c.port ? `:${c.port}` : ''}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>{c.source}</Table.Td>
-                <Table.Td>{formatDateTime(c.notAfter)}</Table.Td>
-                <Table.Td>
-                  <ExpiryBadge cert={c} />
-                </Table.Td>
-                <Table.Td>
-                  {c.problems.length === 0 ? (
-                    <Text size="sm" c="dimmed">
-                      none
-                    </Text>
-                  ) : (
-                    c.problems.map((p) => (
-                      <Badge key={p} color="red" variant="light" size="sm" mr={4}>
-                        {p}
-                      </Badge>
-                    ))
-                  )}
-                </Table.Td>
-                <Table.Td>{formatDateTime(c.checkedAt)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <Card withBorder padding="md">
+        <Group justify="space-between" mb="xs">
+          <div>
+            <Title order={2} size="h4">
+              Live TLS endpoints
+            </Title>
+            <Text size="sm" c="dimmed">
+              Checked on a schedule by the server: days to expiry (30/14/7-day thresholds), hostname, trust
+              chain and key strength.
+            </Text>
+          </div>
+          {canWrite && items.length > 0 && (
+            <Button
+              variant="light"
+              leftSection={<IconRefresh size={16} />}
+              loading={check.isPending}
+              onClick={() => runCheck()}
+            >
+              Check all now
+            </Button>
+          )}
+        </Group>
+        {items.length === 0 ? (
+          <Text size="sm" c="dimmed" mb="sm">
+            No TLS target yet.
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={900}>
+            <Table striped aria-label="TLS endpoints">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Endpoint</Table.Th>
+                  <Table.Th>Expires in</Table.Th>
+                  <Table.Th>Not after</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Problems</Table.Th>
+                  <Table.Th>Checked</Table.Th>
+                  {canWrite && <Table.Th />}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map(({ target: t, latest: r }) => (
+                  <Table.Tr key={t.id} data-target={`${t.host}:${t.port}`}>
+                    <Table.Td>
+                      <Text size="sm" ff="monospace">
+                        {t.host}:{t.port}
+                      </Text>
+                      {t.servername && (
+                        <Text size="xs" c="dimmed">
+                          SNI {t.servername}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <ExpiryBadge days={r?.daysToExpiry ?? null} level={r?.level ?? null} />
+                    </Table.Td>
+                    <Table.Td>{formatDateTime(r?.notAfter)}</Table.Td>
+                    <Table.Td>{r ? <StatusBadge result={r} /> : '—'}</Table.Td>
+                    <Table.Td maw={360}>
+                      {r?.check.error && (
+                        <Text size="sm" c="red">
+                          {r.check.error.message}
+                        </Text>
+                      )}
+                      {r && r.check.problems.length === 0 && !r.check.error && (
+                        <Text size="sm" c="dimmed">
+                          none
+                        </Text>
+                      )}
+                      {r?.check.problems.map((p) => (
+                        // With status ok the only problems are expiry notices, not a broken chain.
+                        <Text key={p} size="sm" c={r.status === 'ok' ? 'orange' : 'red'}>
+                          {p}
+                        </Text>
+                      ))}
+                    </Table.Td>
+                    <Table.Td>{r ? formatDateTime(r.checkedAt) : 'never'}</Table.Td>
+                    {canWrite && (
+                      <Table.Td>
+                        <Group gap={4} wrap="nowrap">
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            onClick={() => runCheck([t.id])}
+                            loading={check.isPending}
+                          >
+                            Check now
+                          </Button>
+                          <Tooltip label="Stop checking this endpoint">
+                            <Button
+                              size="xs"
+                              variant="subtle"
+                              color="red"
+                              onClick={() =>
+                                remove.mutate(t.id, {
+                                  onError: (e) =>
+                                    notifications.show({
+                                      color: 'red',
+                                      title: 'Not removed',
+                                      message: describeError(e),
+                                    }),
+                                })
+                              }
+                            >
+                              Remove
+                            </Button>
+                          </Tooltip>
+                        </Group>
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+        {canWrite && <AddTarget />}
+      </Card>
+      <Card withBorder padding="md">
+        <Title order={2} size="h4">
+          ACM certificates
+        </Title>
+        <Text size="sm" c="dimmed" mb="xs">
+          {acm.snapshotId
+            ? `From the latest estate snapshot (taken ${formatDateTime(acm.takenAt)}); days counted from now.`
+            : 'No estate snapshot yet: push one that includes the ACM list-certificates / describe-certificate exports.'}
+        </Text>
+        {acm.snapshotId && acm.certificates.length === 0 && (
+          <Text size="sm" c="dimmed">
+            The latest snapshot holds no ACM certificate.
+          </Text>
+        )}
+        {acm.certificates.length > 0 && (
+          <Table.ScrollContainer minWidth={760}>
+            <Table striped aria-label="ACM certificates">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Domain</Table.Th>
+                  <Table.Th>Expires in</Table.Th>
+                  <Table.Th>Not after</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>In use</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {acm.certificates.map((c) => (
+                  <Table.Tr key={c.arn} data-domain={c.domain}>
+                    <Table.Td>
+                      <Text size="sm">{c.domain}</Text>
+                      <Text size="xs" c="dimmed" truncate maw={420}>
+                        {c.arn}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <ExpiryBadge days={c.daysToExpiry} level={c.level} />
+                    </Table.Td>
+                    <Table.Td>{formatDateTime(c.notAfter)}</Table.Td>
+                    <Table.Td>{c.status ?? '—'}</Table.Td>
+                    <Table.Td>{c.inUse === null ? '—' : c.inUse ? 'yes' : 'no'}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Card>
     </Stack>
   );
 }

@@ -8,8 +8,11 @@ import type { GroupRow, InboxItem, TrackedRow } from '../../store/ops/index.js';
 import type { ServerContext } from '../context.js';
 import { applyIncidentAction, enqueueIncidentChanged } from './incident-actions.js';
 
-/** Inbox batches handled per transaction. */
-const BATCHES_PER_TRANSACTION = 50;
+/**
+ * Inbox batches handled per transaction. SQLite has one writer: short processor transactions let
+ * ingest requests (which must commit before answering) in between.
+ */
+const BATCHES_PER_TRANSACTION = { sqlite: 2, postgres: 20 } as const;
 
 interface PipelineConfig {
   routing: RoutingConfig;
@@ -248,7 +251,7 @@ export async function processInbox(ctx: ServerContext, opts: { maxBatches?: numb
   while (done < max) {
     const n = await ctx.store.transaction(async (tx) => {
       if (!(await tx.ops.processor.tryLock())) return -1;
-      const items = await tx.ops.inbox.take(Math.min(BATCHES_PER_TRANSACTION, max - done));
+      const items = await tx.ops.inbox.take(Math.min(BATCHES_PER_TRANSACTION[tx.dialect], max - done));
       if (items.length === 0) return 0;
       const config = await tx.oncall.pipelineConfig();
       await processItems(ctx, tx, items, config);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createLogger } from '../../src/server/logging.js';
+import { actionLink } from '../../src/server/notify/links.js';
 import { startTestServer } from '../helpers/server.js';
 import {
   PageWatch,
@@ -47,7 +48,11 @@ describe.skipIf(!chromium.available)(
     beforeAll(async () => {
       ensureDashboardBuilt();
       mkdirSync(SHOTS, { recursive: true });
-      server = await startTestServer({ dialect: 'sqlite' });
+      server = await startTestServer({
+        dialect: 'sqlite',
+        // Signs the acknowledge links (otherwise a key file would be created in the data directory).
+        config: { secretKey: 'ops-dashboard-e2e-secret-key-0123456789abcdef' },
+      });
       // As `opsdeck serve` does after listen: the inbox processor and the job runner run for real,
       // so an ingested alert becomes an incident without the test calling into the server.
       server.app.opsdeck.background.startAll(logger);
@@ -120,27 +125,27 @@ describe.skipIf(!chromium.available)(
       return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
     }
 
-    async function sendAlertmanager(ingestUrl: string, key: string, file: string): Promise<void> {
+    async function sendAlertmanager(ingestUrl: string, key: string, payload: unknown): Promise<void> {
       const res = await fetch(ingestUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify(alertmanagerPayload(file)),
+        body: JSON.stringify(typeof payload === 'string' ? alertmanagerPayload(payload) : payload),
       });
       expect(res.status, await res.text()).toBe(202);
     }
 
     /** An integration made through the API, and an incident from a real Alertmanager payload. */
-    async function incidentThroughApi(file: string, title: string): Promise<IncidentJson> {
+    async function incidentThroughApi(payload: unknown, title: string): Promise<IncidentJson> {
       const created = await adminApi<{ integration: { ingestUrl: string }; key: string }>(
         'POST',
         '/api/integrations',
         {
-          name: `api-${file}`,
+          name: `api-${title.slice(0, 40)}`,
           source: 'alertmanager',
         },
       );
       expect(created.status).toBe(201);
-      await sendAlertmanager(created.json.integration.ingestUrl, created.json.key, file);
+      await sendAlertmanager(created.json.integration.ingestUrl, created.json.key, payload);
       let found: IncidentJson | undefined;
       await expect
         .poll(
@@ -156,6 +161,23 @@ describe.skipIf(!chromium.available)(
     }
 
     it('creates an integration, shows its key once, and turns an Alertmanager payload sent with it into a live incident that is acknowledged, annotated and resolved', async () => {
+      const runbook = await adminApi('POST', '/api/runbooks', {
+        path: 'checkout/high-error-rate.md',
+        content: [
+          '---',
+          'owner: team-checkout',
+          `matchers: ['alertname="HighErrorRate"']`,
+          'last_reviewed: 2025-01-06',
+          '---',
+          '# Checkout 5xx',
+          '',
+          '1. Check the **last deploy** with `kubectl rollout history deploy/checkout`.',
+          '2. Roll back if it is newer than the alert.',
+          '',
+          'Markup stays text: <img src=x onerror="window.__injected=1">',
+        ].join('\n'),
+      });
+      expect(runbook.status, JSON.stringify(runbook.json)).toBeLessThan(300);
       const { page } = await openPage();
       await signInAt(page, '/integrations');
       await page.getByRole('heading', { name: 'Integrations' }).waitFor();
@@ -201,6 +223,13 @@ describe.skipIf(!chromium.available)(
       const status = page.getByTestId('incident-status');
       expect((await status.innerText()).toLowerCase()).toBe('triggered');
       await page.getByRole('table', { name: 'Alerts' }).getByText('HighErrorRate').waitFor();
+      const runbookCard = page.getByTestId('runbook').filter({ hasText: 'Checkout 5xx' });
+      await runbookCard.getByText('stale', { exact: true }).waitFor();
+      await runbookCard.getByRole('listitem').filter({ hasText: 'Roll back if it is newer' }).waitFor();
+      await runbookCard.getByText('kubectl rollout history deploy/checkout', { exact: true }).waitFor();
+      await runbookCard.getByText('Markup stays text: <img src=x onerror="window.__injected=1">').waitFor();
+      expect(await runbookCard.locator('img').count()).toBe(0);
+      expect(await page.evaluate('window.__injected')).toBeUndefined();
 
       await page.getByRole('button', { name: 'Acknowledge' }).click();
       await status.getByText('acknowledged').waitFor();
@@ -367,6 +396,65 @@ describe.skipIf(!chromium.available)(
       await page.getByTestId('escalation-policy').first().waitFor();
       expect(await page.getByRole('button', { name: 'New policy' }).count()).toBe(0);
       expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    });
+    it('lets a signed-out browser acknowledge an incident from a signed link, and refuses an altered one', async () => {
+      const drill = structuredClone(alertmanagerPayload('payload-2.json')) as {
+        groupKey: string;
+        alerts: {
+          labels: Record<string, string>;
+          annotations: Record<string, string>;
+          fingerprint: string;
+        }[];
+      };
+      drill.groupKey = '{}:{alertname="LinkDrill"}';
+      for (const a of drill.alerts) {
+        a.labels['alertname'] = 'LinkDrill';
+        a.annotations['summary'] = 'signed link drill';
+        a.fingerprint = 'f00dfeedf00dfeed';
+      }
+      const incident = await incidentThroughApi(drill, 'signed link drill');
+      const me = await adminApi<{ user: { id: string } }>('GET', '/api/me');
+      const link = new URL(
+        actionLink(
+          server.app.opsdeck.config,
+          { incidentId: incident.id, action: 'acknowledge', userId: me.json.user.id },
+          new Date(),
+        ),
+      );
+      expect(link.pathname).toMatch(/^\/ack\/\S+$/);
+
+      const { page, watch: w } = await openPage();
+      await page.goto(link.pathname);
+      await page.getByTestId('ack-incident-title').getByText('signed link drill').waitFor();
+      expect(new URL(page.url()).pathname).toBe(link.pathname);
+      expect((await page.getByTestId('ack-status').innerText()).toLowerCase()).toBe('triggered');
+      // Opening the page changed nothing (mail scanners open links too).
+      const before = await adminApi<{ incident: { status: string } }>('GET', `/api/incidents/${incident.id}`);
+      expect(before.json.incident.status).toBe('triggered');
+      await page.screenshot({ path: `${SHOTS}/ack-link.png`, fullPage: true });
+
+      await page.getByRole('button', { name: 'Acknowledge incident' }).click();
+      await page.getByTestId('ack-done').waitFor();
+      expect((await page.getByTestId('ack-status').innerText()).toLowerCase()).toBe('acknowledged');
+      const after = await adminApi<{
+        incident: { status: string };
+        timeline: { kind: string; by?: string }[];
+      }>('GET', `/api/incidents/${incident.id}`);
+      expect(after.json.incident.status).toBe('acknowledged');
+      expect(after.json.timeline).toContainEqual(
+        expect.objectContaining({ kind: 'ack', by: me.json.user.id }),
+      );
+
+      await page.reload();
+      await page.getByTestId('ack-not-applicable').waitFor();
+      expect(await page.getByRole('button', { name: 'Acknowledge incident' }).count()).toBe(0);
+
+      const token = link.pathname.slice('/ack/'.length);
+      const altered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+      w.expect('GET', `/api/links/${altered}`, 401);
+      await page.goto(`/ack/${altered}`);
+      await page.getByRole('alert').filter({ hasText: 'This link is not valid' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Acknowledge incident' }).count()).toBe(0);
     });
   },
 );

@@ -32,7 +32,7 @@ export function AckPage() {
       </Alert>
     );
   } else {
-    const { incident, action, expiresAt } = link.data;
+    const { incident, action, expiresAt, applicable } = link.data;
     const verb = action === 'acknowledge' ? 'Acknowledge' : 'Resolve';
     const done = perform.data;
     content = (
@@ -56,13 +56,17 @@ export function AckPage() {
           </Group>
         </div>
         <Text size="sm">
-          Opened {formatDateTime(incident.createdAt)}.
-          {link.data.user ? ` This link acts as ${link.data.user.username}.` : ''} It expires{' '}
-          {formatDateTime(expiresAt)}.
+          Opened {formatDateTime(incident.createdAt)}. This link acts as{' '}
+          <strong>{link.data.user.username}</strong> and expires {formatDateTime(expiresAt)}.
         </Text>
         {perform.isError && (
           <Alert color="red" title={`Could not ${action}`} role="alert">
             {describeError(perform.error)}
+          </Alert>
+        )}
+        {!done && !applicable && (
+          <Alert color="blue" title="Nothing to do" data-testid="ack-not-applicable">
+            The incident is already {incident.status}; this link no longer applies.
           </Alert>
         )}
         {done ? (
@@ -70,17 +74,19 @@ export function AckPage() {
             The incident is now {done.incident.status}.
           </Alert>
         ) : (
-          <Group>
-            <Button
-              size="md"
-              color={action === 'acknowledge' ? 'yellow' : 'green'}
-              leftSection={<IconCheck size={18} />}
-              loading={perform.isPending}
-              onClick={() => perform.mutate()}
-            >
-              {verb} incident
-            </Button>
-          </Group>
+          applicable && (
+            <Group>
+              <Button
+                size="md"
+                color={action === 'acknowledge' ? 'yellow' : 'green'}
+                leftSection={<IconCheck size={18} />}
+                loading={perform.isPending}
+                onClick={() => perform.mutate()}
+              >
+                {verb} incident
+              </Button>
+            </Group>
+          )
         )}
       </Stack>
     );

@@ -239,12 +239,27 @@ export function useIncidentAction(id: string) {
   });
 }
 
+/** The incident as a signed link shows it (no sign-in: a summary only). */
+export interface LinkIncident {
+  id: string;
+  number: number;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  serviceId: string;
+  createdAt: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+}
+
 /** What a signed link (sent in a notification) would do, as `GET /api/links/:token` describes it. */
 export interface SignedLinkDescription {
-  incident: Incident;
+  incident: LinkIncident;
   action: 'acknowledge' | 'resolve';
   expiresAt: string;
-  user?: { id: string; username: string };
+  user: { id: string; username: string };
+  /** False when the incident's status no longer allows the action. */
+  applicable: boolean;
 }
 
 export function useSignedLink(token: string) {
@@ -258,6 +273,6 @@ export function useSignedLink(token: string) {
 export function usePerformSignedLink(token: string) {
   return useMutation({
     mutationFn: () =>
-      api.post<{ incident: Incident; action: string }>(`/api/links/${encodeURIComponent(token)}`, {}),
+      api.post<{ incident: LinkIncident; action: string }>(`/api/links/${encodeURIComponent(token)}`, {}),
   });
 }

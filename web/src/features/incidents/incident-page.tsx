@@ -256,7 +256,12 @@ export function IncidentPage() {
                           </Group>
                         </Table.Td>
                         <Table.Td>
-                          <Badge color={a.status === 'firing' ? 'red' : 'green'} variant="light" size="sm">
+                          <Badge
+                            color={a.status === 'firing' ? 'red' : 'green'}
+                            variant="light"
+                            size="sm"
+                            style={{ minWidth: 'max-content' }}
+                          >
                             {a.status}
                           </Badge>
                           {a.flapping && (
@@ -266,7 +271,11 @@ export function IncidentPage() {
                           )}
                         </Table.Td>
                         <Table.Td>
-                          <Badge color={SEVERITY_COLOR[a.severity]} size="sm">
+                          <Badge
+                            color={SEVERITY_COLOR[a.severity]}
+                            size="sm"
+                            style={{ minWidth: 'max-content' }}
+                          >
                             {a.severity}
                           </Badge>
                         </Table.Td>

@@ -7,8 +7,12 @@ import type { ReactNode } from 'react';
  * runbook cannot inject markup or scripts into the page.
  */
 export function RunbookMarkdown({ source }: { source: string }) {
-  return <Stack gap="xs">{parseBlocks(source.replace(/\r\n/g, '\n'))}</Stack>;
+  const text = source.replace(/\r\n/g, '\n').replace(FRONT_MATTER, '');
+  return <Stack gap="xs">{parseBlocks(text)}</Stack>;
 }
+
+/** YAML front-matter (owner, matchers, ...): shown as facts above the runbook, not as text. */
+const FRONT_MATTER = /^---\n[\s\S]*?\n---\n?/;
 
 function inline(text: string, keyBase: string): ReactNode[] {
   const out: ReactNode[] = [];

@@ -169,6 +169,7 @@ export function UsdDonutChart({ data }: { data: Array<{ name: string; value: num
           innerRadius="55%"
           outerRadius="85%"
           paddingAngle={data.length > 1 ? 1 : 0}
+          stroke={data.length > 1 ? theme.white : 'none'}
           isAnimationActive={false}
         >
           {data.map((d, i) => (

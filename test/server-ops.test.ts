@@ -158,6 +158,18 @@ describe('operations endpoints', () => {
     expect(text).toContain('[redacted]');
     for (const leaked of [password, cookie, secret, secret.slice(4)]) expect(text).not.toContain(leaked);
   });
+
+  it('leaves no secret of a URL in the log: ingest ?key=, signed-link and /ack tokens', async () => {
+    const key = 'odi_ingestkeyinthequerystring0123';
+    const token = 'linktokenthatmustnotbelogged.0123456789';
+    await t.app.inject({ method: 'POST', url: `/api/ingest/alertmanager/x?key=${key}&other=1`, payload: {} });
+    await t.app.inject({ method: 'GET', url: `/api/links/${token}` });
+    await t.app.inject({ method: 'GET', url: `/ack/${token}` });
+    const text = log.text();
+    expect(text).toContain('/api/ingest/alertmanager/x?key=[redacted]&other=1');
+    expect(text).toContain('/api/links/[redacted]');
+    for (const leaked of [key, token]) expect(text).not.toContain(leaked);
+  });
 });
 
 describe('the dashboard', () => {

@@ -18,6 +18,38 @@ export const REDACT_PATHS: readonly string[] = [
   ]),
 ];
 
+/**
+ * A URL as it may be logged: secrets that travel in URLs are replaced, i.e. the ingest key of
+ * senders that cannot set headers (`?key=`, SNS and webhook integrations) and the signed-link
+ * tokens of `/api/links/<token>` and the dashboard's `/ack/<token>`.
+ */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/([?&]key=)[^&#]*/gi, '$1[redacted]')
+    .replace(/^(\/api\/links\/|\/ack\/)[^/?#]+/, '$1[redacted]');
+}
+
+interface LoggedRequest {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** The request fields Fastify logs ("incoming request"), with `redactUrl` applied. */
+function serializeRequest(req: LoggedRequest): unknown {
+  // Objects logged under `req` by hand (not a Fastify request) keep their shape; redaction applies.
+  if (typeof req.url !== 'string' || typeof req.method !== 'string') return req;
+  return {
+    method: req.method,
+    url: redactUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
 export interface LoggerOptions {
   level?: string;
   /** Where to write; standard output when omitted. */
@@ -30,6 +62,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     {
       level: options.level ?? 'info',
       redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+      serializers: { req: serializeRequest },
       base: { service: 'opsdeck' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

@@ -201,6 +201,7 @@ describe.skipIf(!chromium.available)(
       await keyDialog.waitFor({ state: 'detached' });
       await page.getByTestId('integration-row').filter({ hasText: 'prod-alertmanager' }).waitFor();
       expect(await page.content()).not.toContain(key);
+      await page.locator('.mantine-Modal-overlay').waitFor({ state: 'detached' });
       await page.screenshot({ path: `${SHOTS}/integrations.png`, fullPage: true });
 
       // The list is open before the alert exists; it must pick the incident up by itself.

@@ -158,75 +158,112 @@ export function ingestAlerts(
   const next = new Draft(state);
   const events: GroupingEvent[] = [];
   const at = now.toISOString();
-  const flap = config.flapping ?? DEFAULT_FLAPPING;
   const touched = new Set<string>();
-  for (const alert of alerts) {
-    const existing = next.alert(alert.dedupKey);
-    const groupKey = existing?.groupKey ?? groupKeyOf(alert, config);
-    let group = next.groups[groupKey];
-    if (alert.status === 'firing' && (!group || group.status === 'resolved')) {
-      const episode = group ? group.episode + 1 : 1;
-      group = { key: groupKey, episode, status: 'open', openedAt: at, alertKeys: [] };
-      next.setGroup(group);
-      events.push({ type: 'group-opened', groupKey, episode });
-    }
-    if (!existing) {
-      if (alert.status === 'resolved' && !group) {
-        // A resolve for an alert never seen firing: record it, it opens nothing.
-        next.setAlert({
-          dedupKey: alert.dedupKey,
-          groupKey,
-          alert,
-          status: 'resolved',
-          firstSeen: at,
-          lastSeen: at,
-          changes: [],
-          flapping: false,
-        });
-        events.push({ type: 'alert-new', dedupKey: alert.dedupKey, groupKey });
-        continue;
-      }
+  for (const alert of alerts) touched.add(feed(next, alert, now, at, config, events));
+  for (const key of touched) settleGroup(next, key, at, 'all-resolved', events);
+  return { state: next.state(), events };
+}
+
+/**
+ * Feeding many alerts one at a time, each with its own configuration (the pipeline routes each
+ * alert to a service first): the same result as `ingestAlerts(state, [alert], now, config)` per
+ * alert, without copying the state's maps once per alert. `view` is the current state (read it,
+ * never mutate it); `state()` returns it once done. The input state is never mutated.
+ */
+export interface GroupingFeeder {
+  readonly view: GroupingState;
+  ingest(alert: Alert, now: Date, config?: GroupingConfig): GroupingEvent[];
+  state(): GroupingState;
+}
+
+export function groupingFeeder(state: GroupingState): GroupingFeeder {
+  const next = new Draft(state);
+  return {
+    view: next,
+    ingest(alert, now, config = {}) {
+      const events: GroupingEvent[] = [];
+      const at = now.toISOString();
+      const key = feed(next, alert, now, at, config, events);
+      settleGroup(next, key, at, 'all-resolved', events);
+      return events;
+    },
+    state: () => next.state(),
+  };
+}
+
+/** One alert into a draft; returns its group key (the group to settle). */
+function feed(
+  next: Draft,
+  alert: Alert,
+  now: Date,
+  at: string,
+  config: GroupingConfig,
+  events: GroupingEvent[],
+): string {
+  const flap = config.flapping ?? DEFAULT_FLAPPING;
+  const existing = next.alert(alert.dedupKey);
+  const groupKey = existing?.groupKey ?? groupKeyOf(alert, config);
+  let group = next.groups[groupKey];
+  if (alert.status === 'firing' && (!group || group.status === 'resolved')) {
+    const episode = group ? group.episode + 1 : 1;
+    group = { key: groupKey, episode, status: 'open', openedAt: at, alertKeys: [] };
+    next.setGroup(group);
+    events.push({ type: 'group-opened', groupKey, episode });
+  }
+  if (!existing) {
+    if (alert.status === 'resolved' && !group) {
+      // A resolve for an alert never seen firing: record it, it opens nothing.
       next.setAlert({
         dedupKey: alert.dedupKey,
         groupKey,
         alert,
-        status: alert.status,
+        status: 'resolved',
         firstSeen: at,
         lastSeen: at,
         changes: [],
         flapping: false,
       });
       events.push({ type: 'alert-new', dedupKey: alert.dedupKey, groupKey });
-    } else if (existing.status === alert.status) {
-      existing.lastSeen = at;
-      existing.alert = { ...alert, startsAt: existing.alert.startsAt };
-      events.push({ type: 'alert-duplicate', dedupKey: alert.dedupKey, groupKey });
-    } else {
-      const from = existing.status;
-      existing.status = alert.status;
-      existing.lastSeen = at;
-      existing.alert = alert;
-      const windowStart = now.getTime() - flap.windowMinutes * 60_000;
-      existing.changes = [...existing.changes.filter((c) => Date.parse(c) > windowStart), at];
-      events.push({ type: 'alert-changed', dedupKey: alert.dedupKey, groupKey, from, to: alert.status });
-      const flapping = existing.changes.length >= flap.changes;
-      if (flapping && !existing.flapping) {
-        events.push({
-          type: 'alert-flapping',
-          dedupKey: alert.dedupKey,
-          groupKey,
-          changes: existing.changes.length,
-        });
-      }
-      existing.flapping = flapping;
+      return groupKey;
     }
-    if (group && group.status === 'open' && !group.alertKeys.includes(alert.dedupKey)) {
-      next.group(groupKey)!.alertKeys.push(alert.dedupKey);
+    next.setAlert({
+      dedupKey: alert.dedupKey,
+      groupKey,
+      alert,
+      status: alert.status,
+      firstSeen: at,
+      lastSeen: at,
+      changes: [],
+      flapping: false,
+    });
+    events.push({ type: 'alert-new', dedupKey: alert.dedupKey, groupKey });
+  } else if (existing.status === alert.status) {
+    existing.lastSeen = at;
+    existing.alert = { ...alert, startsAt: existing.alert.startsAt };
+    events.push({ type: 'alert-duplicate', dedupKey: alert.dedupKey, groupKey });
+  } else {
+    const from = existing.status;
+    existing.status = alert.status;
+    existing.lastSeen = at;
+    existing.alert = alert;
+    const windowStart = now.getTime() - flap.windowMinutes * 60_000;
+    existing.changes = [...existing.changes.filter((c) => Date.parse(c) > windowStart), at];
+    events.push({ type: 'alert-changed', dedupKey: alert.dedupKey, groupKey, from, to: alert.status });
+    const flapping = existing.changes.length >= flap.changes;
+    if (flapping && !existing.flapping) {
+      events.push({
+        type: 'alert-flapping',
+        dedupKey: alert.dedupKey,
+        groupKey,
+        changes: existing.changes.length,
+      });
     }
-    touched.add(groupKey);
+    existing.flapping = flapping;
   }
-  for (const key of touched) settleGroup(next, key, at, 'all-resolved', events);
-  return { state: next.state(), events };
+  if (group && group.status === 'open' && !group.alertKeys.includes(alert.dedupKey)) {
+    next.group(groupKey)!.alertKeys.push(alert.dedupKey);
+  }
+  return groupKey;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Alert, NormalizedBatch, Severity } from './alert.js';
-import { ingestAlerts } from './grouping.js';
+import { groupingFeeder } from './grouping.js';
 import type { GroupingConfig, GroupingEvent, GroupingState } from './grouping.js';
 import { route } from './routing.js';
 import type { RoutingConfig, Service } from './routing.js';
@@ -69,7 +69,8 @@ export function processBatch(input: PipelineInput): {
   commands: OpsCommand[];
 } {
   const at = input.now.toISOString();
-  let state = input.state;
+  const feeder = groupingFeeder(input.state);
+  const state = feeder.view;
   const decisions: AlertDecision[] = [];
   const events: GroupingEvent[] = [];
   const commands: OpsCommand[] = [];
@@ -82,8 +83,7 @@ export function processBatch(input: PipelineInput): {
       ...(service?.groupBy && { groupBy: service.groupBy }),
     };
     const silence = silencedBy(input.silences, alert, input.now);
-    const out = ingestAlerts(state, [alert], input.now, config);
-    state = out.state;
+    const alertEvents = feeder.ingest(alert, input.now, config);
     const groupKey = state.alerts[alert.dedupKey]?.groupKey ?? '';
     decisions.push({
       dedupKey: alert.dedupKey,
@@ -92,8 +92,8 @@ export function processBatch(input: PipelineInput): {
       groupKey,
       ...(silence && { silencedBy: silence.id }),
     });
-    events.push(...out.events);
-    for (const e of out.events) {
+    events.push(...alertEvents);
+    for (const e of alertEvents) {
       if (e.type === 'group-opened') {
         commands.push({
           type: 'open-incident',
@@ -132,5 +132,5 @@ export function processBatch(input: PipelineInput): {
   }
   for (const dedupKey of input.batch.acknowledgements)
     commands.push({ type: 'acknowledge-alert', dedupKey, at });
-  return { state, decisions, events, commands };
+  return { state: feeder.state(), decisions, events, commands };
 }

@@ -4,6 +4,7 @@ import { processBatch, type OpsCommand } from '../../ops/pipeline.js';
 import { route, type RoutingConfig, type Service } from '../../ops/routing.js';
 import type { Silence } from '../../ops/silences.js';
 import type { TransactionStore } from '../../store/index.js';
+import type { TimelineEntry } from '../../ops/incident.js';
 import type { GroupRow, InboxItem, TrackedRow } from '../../store/ops/index.js';
 import type { ServerContext } from '../context.js';
 import { applyIncidentAction, enqueueIncidentChanged } from './incident-actions.js';
@@ -29,12 +30,26 @@ interface WorkState {
   dirtyAlerts: Set<string>;
   dirtyGroups: Set<string>;
   touchedIncidents: Set<string>;
+  /** Attachments and their timeline entries not written yet (one multi-row statement each). */
+  pendingAttach: { incidentId: string; dedupKey: string; at: string }[];
+  pendingTimeline: { incidentId: string; entry: TimelineEntry }[];
+  /** Labels of alerts newly attached per incident (the common labels narrow by them)... */
+  addedLabels: Map<string, Record<string, string>[]>;
+  /** ...unless an alert already attached changed: then the figures are recomputed from all. */
+  fullRefresh: Set<string>;
 }
 
+/**
+ * Loads the tracked alerts of `dedupKeys`, their groups and the groups of `extraGroupKeys`.
+ * Every member of a group is loaded only for the groups `membersOf` names (a group resolves only
+ * when all its members are resolved, so only a group receiving a resolve needs them): loading
+ * all members of every touched group made each transaction O(group size).
+ */
 async function loadState(
   tx: TransactionStore,
   dedupKeys: readonly string[],
   extraGroupKeys: readonly string[],
+  membersOf: 'all' | ((tracked: ReadonlyMap<string, TrackedRow>) => string[]),
 ): Promise<WorkState> {
   const w: WorkState = {
     state: { alerts: {}, groups: {} },
@@ -43,6 +58,10 @@ async function loadState(
     dirtyAlerts: new Set(),
     dirtyGroups: new Set(),
     touchedIncidents: new Set(),
+    pendingAttach: [],
+    pendingTimeline: [],
+    addedLabels: new Map(),
+    fullRefresh: new Set(),
   };
   const add = (rows: readonly TrackedRow[]): void => {
     for (const r of rows) {
@@ -62,9 +81,23 @@ async function loadState(
     w.state.groups[g.group.key] = g.group;
     w.groupMeta.set(g.group.key, { serviceId: g.serviceId, incidentId: g.incidentId });
   }
-  // Every member of a touched group: a group resolves only when all of them are resolved.
-  add((await tx.ops.processor.trackedInGroups(groupKeys)).filter((r) => !w.state.alerts[r.tracked.dedupKey]));
+  const memberGroups =
+    membersOf === 'all'
+      ? groupKeys
+      : membersOf(new Map(tracked.map((r) => [r.tracked.dedupKey, r]))).filter((k) => w.state.groups[k]);
+  if (memberGroups.length > 0)
+    add(
+      (await tx.ops.processor.trackedInGroups(memberGroups)).filter(
+        (r) => !w.state.alerts[r.tracked.dedupKey],
+      ),
+    );
   return w;
+}
+
+/** Writes the buffered attachments and timeline entries (before anything else appends to a timeline). */
+async function flushAttachments(tx: TransactionStore, w: WorkState): Promise<void> {
+  if (w.pendingAttach.length > 0) await tx.ops.incidents.attachAlerts(w.pendingAttach.splice(0));
+  if (w.pendingTimeline.length > 0) await tx.ops.timeline.appendMany(w.pendingTimeline.splice(0));
 }
 
 async function applyCommands(
@@ -74,6 +107,7 @@ async function applyCommands(
   commands: readonly OpsCommand[],
 ): Promise<void> {
   for (const c of commands) {
+    if (c.type !== 'attach-alert' && c.type !== 'flag-flapping') await flushAttachments(tx, w);
     switch (c.type) {
       case 'open-incident': {
         const incident = await tx.ops.incidents.create({
@@ -102,16 +136,17 @@ async function applyCommands(
       case 'attach-alert': {
         const incidentId = w.groupMeta.get(c.groupKey)?.incidentId ?? null;
         const meta = w.alertMeta.get(c.dedupKey);
+        const attachedBefore = meta?.incidentId === incidentId;
         if (meta) meta.incidentId = incidentId;
         if (incidentId === null) break;
-        await tx.ops.incidents.attachAlert(incidentId, c.dedupKey, c.at);
-        await tx.ops.timeline.append(incidentId, {
-          at: c.at,
-          kind: 'alert',
-          dedupKey: c.dedupKey,
-          status: c.status,
-          summary: c.summary,
+        w.pendingAttach.push({ incidentId, dedupKey: c.dedupKey, at: c.at });
+        w.pendingTimeline.push({
+          incidentId,
+          entry: { at: c.at, kind: 'alert', dedupKey: c.dedupKey, status: c.status, summary: c.summary },
         });
+        const labels = w.state.alerts[c.dedupKey]?.alert.labels;
+        if (attachedBefore || !labels) w.fullRefresh.add(incidentId);
+        else w.addedLabels.set(incidentId, [...(w.addedLabels.get(incidentId) ?? []), labels]);
         w.touchedIncidents.add(incidentId);
         break;
       }
@@ -151,6 +186,7 @@ async function applyCommands(
 }
 
 async function saveState(tx: TransactionStore, w: WorkState): Promise<void> {
+  await flushAttachments(tx, w);
   const rows: TrackedRow[] = [];
   for (const key of w.dirtyAlerts) {
     const tracked = w.state.alerts[key];
@@ -167,7 +203,10 @@ async function saveState(tx: TransactionStore, w: WorkState): Promise<void> {
     groups.push({ group, ...meta });
   }
   await tx.ops.processor.saveGroups(groups);
-  for (const id of w.touchedIncidents) await tx.ops.incidents.refreshAlertFigures(id);
+  for (const id of w.touchedIncidents) {
+    const added = w.addedLabels.get(id);
+    await tx.ops.incidents.refreshAlertFigures(id, w.fullRefresh.has(id) ? undefined : (added ?? []));
+  }
 }
 
 /**
@@ -195,7 +234,12 @@ async function processItems(
     const groupBy = config.services[serviceId]?.groupBy;
     return groupKeyOf(a, { scope: serviceId, ...(groupBy && { groupBy }) });
   });
-  const w = await loadState(tx, dedupKeys, newGroupKeys);
+  // Group members are needed only where an alert resolves (its group may resolve).
+  const w = await loadState(tx, dedupKeys, newGroupKeys, (tracked) =>
+    all.flatMap((a, i) =>
+      a.status === 'firing' ? [] : [tracked.get(a.dedupKey)?.tracked.groupKey ?? newGroupKeys[i]!],
+    ),
+  );
   for (const item of items) {
     const out = processBatch({
       state: w.state,
@@ -260,6 +304,8 @@ export async function processInbox(ctx: ServerContext, opts: { maxBatches?: numb
     });
     if (n <= 0) break;
     done += n;
+    // Let requests waiting on the event loop (and their commits) in before the next transaction.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return done;
 }
@@ -282,6 +328,7 @@ export async function expireStaleAlerts(ctx: ServerContext): Promise<number> {
       tx,
       stale.map((s) => s.tracked.dedupKey),
       [],
+      'all',
     );
     let count = 0;
     // expireAlerts applies one timeout to the whole state: run it per timeout value over its alerts.

@@ -1,5 +1,5 @@
 import { parseFocusCsv } from '../cost.js';
-import { normaliseAws, obj, str } from '../json.js';
+import { normaliseAwsInPlace, obj, str } from '../json.js';
 import type { CostRow, EstateResource, ImportKind, Json, Snapshot } from '../model.js';
 import { type ImportAccumulator, newAccumulator } from './accumulator.js';
 import { importAws } from './aws.js';
@@ -174,7 +174,8 @@ function importOne(
     }
     return { kind, items: importGcpAsset(obj(inner) ?? {}, file, 1, acc) };
   }
-  const normalised = obj(normaliseAws(inner)) ?? {};
+  // `inner` was parsed above from the input text: nothing else holds it.
+  const normalised = obj(normaliseAwsInPlace(inner)) ?? {};
   return { kind, items: importAws(kind, normalised, file, acc) };
 }
 

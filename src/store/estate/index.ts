@@ -135,19 +135,21 @@ function chunkRows(columns: number, dialect: DialectName): number {
 }
 
 /**
- * Multi-row INSERTs of `rows` (all with the same keys, which are our own column names) in chunks.
+ * Multi-row INSERTs of `items` in chunks, each mapped by `toRow` to a row (all rows with the same
+ * keys, which are our own column names).
  * The statement text is built here once per chunk size instead of through the query builder:
  * at 10^5 rows the builder's per-value parsing and compiling cost more than the database's work.
  */
-async function insertChunked(
+async function insertChunked<T>(
   db: Kysely<Database>,
   dialect: DialectName,
   table: 'estate_resources' | 'estate_findings',
-  rows: ReadonlyArray<Record<string, unknown>>,
+  items: readonly T[],
+  toRow: (item: T, index: number) => Record<string, unknown>,
 ): Promise<void> {
-  const first = rows[0];
-  if (!first) return;
-  const columns = Object.keys(first);
+  const first = items[0];
+  if (first === undefined) return;
+  const columns = Object.keys(toRow(first, 0));
   const size = chunkRows(columns.length, dialect);
   const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
   const texts = new Map<number, string>();
@@ -163,11 +165,16 @@ async function insertChunked(
     }
     return t;
   };
-  for (let i = 0; i < rows.length; i += size) {
-    const chunk = rows.slice(i, i + size);
+  // Rows are mapped one chunk at a time: at 10^5 resources a second full copy of them as rows
+  // was the insert's peak memory.
+  for (let i = 0; i < items.length; i += size) {
+    const end = Math.min(items.length, i + size);
     const params: unknown[] = [];
-    for (const r of chunk) for (const c of columns) params.push(r[c]);
-    await db.executeQuery(CompiledQuery.raw(textFor(chunk.length), params));
+    for (let j = i; j < end; j++) {
+      const r = toRow(items[j] as T, j);
+      for (const c of columns) params.push(r[c]);
+    }
+    await db.executeQuery(CompiledQuery.raw(textFor(end - i), params));
   }
 }
 
@@ -204,15 +211,15 @@ export function createEstateStore(ctx: StoreContext): EstateStore {
             trx,
             ctx.dialect,
             'estate_resources',
-            resources.map((r) => resourceRow(id, r) as unknown as Record<string, unknown>),
+            resources,
+            (r) => resourceRow(id, r) as unknown as Record<string, unknown>,
           );
           await insertChunked(
             trx,
             ctx.dialect,
             'estate_findings',
-            findings.map(
-              (f, i) => findingRow(findingIds[i] as string, id, f) as unknown as Record<string, unknown>,
-            ),
+            findings,
+            (f, i) => findingRow(findingIds[i] as string, id, f) as unknown as Record<string, unknown>,
           );
         });
         return { snapshot: toSnapshot(row), findingIds };

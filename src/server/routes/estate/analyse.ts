@@ -9,7 +9,7 @@ import type { IgnoreRule } from '../../../estate/ignore.js';
 import { num, str } from '../../../estate/json.js';
 import type { EstateResource, Snapshot } from '../../../estate/model.js';
 import { instanceMonthly, volumeMonthly, type PriceCatalog } from '../../../estate/pricing.js';
-import { buildEstateReport, type EstateReport } from '../../../estate/report.js';
+import { buildEstateReport } from '../../../estate/report.js';
 import type { TagPolicy } from '../../../policy/rule.js';
 import type { NewEstateFinding, NewEstateResource, NewEstateSnapshot } from '../../../store/estate/index.js';
 
@@ -19,8 +19,12 @@ export interface AnalysisInputs {
   ignore: readonly IgnoreRule[];
 }
 
+/**
+ * What is stored. The full report is not kept: at 10^5 resources its lists (every managed,
+ * unmanaged and non-compliant resource, every finding) are hundreds of MB that the rows already
+ * carry, and holding them through the insert was most of the push's peak memory.
+ */
 export interface AnalysedSnapshot {
-  report: EstateReport;
   snapshot: NewEstateSnapshot;
   resources: NewEstateResource[];
   findings: NewEstateFinding[];
@@ -177,7 +181,6 @@ export function analyseSnapshot(
   const rightsizingMonthly =
     Math.round(report.rightsizing.reduce((a, x) => a + x.monthlySaving, 0) * 100) / 100;
   return {
-    report,
     resources,
     findings,
     snapshot: {

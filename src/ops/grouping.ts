@@ -260,7 +260,8 @@ function feed(
     }
     existing.flapping = flapping;
   }
-  if (group && group.status === 'open' && !group.alertKeys.includes(alert.dedupKey)) {
+  // A new alert cannot be a member yet: skip the O(group size) lookup for it.
+  if (group && group.status === 'open' && (!existing || !group.alertKeys.includes(alert.dedupKey))) {
     next.group(groupKey)!.alertKeys.push(alert.dedupKey);
   }
   return groupKey;

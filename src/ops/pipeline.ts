@@ -107,7 +107,9 @@ export function processBatch(input: PipelineInput): {
         });
       } else if (e.type === 'alert-new' || e.type === 'alert-changed') {
         const group = state.groups[e.groupKey];
-        if (group?.alertKeys.includes(alert.dedupKey)) {
+        // A member just added is the last key: check it before scanning the whole group.
+        const keys = group?.alertKeys ?? [];
+        if (keys[keys.length - 1] === alert.dedupKey || keys.includes(alert.dedupKey)) {
           commands.push({
             type: 'attach-alert',
             groupKey: e.groupKey,

@@ -33,8 +33,8 @@ interface WorkState {
   /** Attachments and their timeline entries not written yet (one multi-row statement each). */
   pendingAttach: { incidentId: string; dedupKey: string; at: string }[];
   pendingTimeline: { incidentId: string; entry: TimelineEntry }[];
-  /** Labels of alerts newly attached per incident (the common labels narrow by them)... */
-  addedLabels: Map<string, Record<string, string>[]>;
+  /** Alerts newly attached per incident (the figures are updated by them)... */
+  addedAlerts: Map<string, { labels: Record<string, string>; firing: boolean }[]>;
   /** ...unless an alert already attached changed: then the figures are recomputed from all. */
   fullRefresh: Set<string>;
 }
@@ -60,7 +60,7 @@ async function loadState(
     touchedIncidents: new Set(),
     pendingAttach: [],
     pendingTimeline: [],
-    addedLabels: new Map(),
+    addedAlerts: new Map(),
     fullRefresh: new Set(),
   };
   const add = (rows: readonly TrackedRow[]): void => {
@@ -146,7 +146,11 @@ async function applyCommands(
         });
         const labels = w.state.alerts[c.dedupKey]?.alert.labels;
         if (attachedBefore || !labels) w.fullRefresh.add(incidentId);
-        else w.addedLabels.set(incidentId, [...(w.addedLabels.get(incidentId) ?? []), labels]);
+        else
+          w.addedAlerts.set(incidentId, [
+            ...(w.addedAlerts.get(incidentId) ?? []),
+            { labels, firing: c.status === 'firing' },
+          ]);
         w.touchedIncidents.add(incidentId);
         break;
       }
@@ -204,7 +208,7 @@ async function saveState(tx: TransactionStore, w: WorkState): Promise<void> {
   }
   await tx.ops.processor.saveGroups(groups);
   for (const id of w.touchedIncidents) {
-    const added = w.addedLabels.get(id);
+    const added = w.addedAlerts.get(id);
     await tx.ops.incidents.refreshAlertFigures(id, w.fullRefresh.has(id) ? undefined : (added ?? []));
   }
 }

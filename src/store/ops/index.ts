@@ -188,12 +188,15 @@ export interface OpsStore {
     /** Many attachments in multi-row statements (an attachment already there is kept). */
     attachAlerts(rows: readonly { incidentId: string; dedupKey: string; at: string }[]): Promise<void>;
     /**
-     * Recomputes alert_count and firing_count (SQL aggregates) and the common labels. With
-     * `added` (the labels of the alerts attached since the last refresh, when no alert attached
-     * before changed), the common labels are narrowed by them instead of loading every attached
-     * alert: O(added), not O(incident size).
+     * Recomputes alert_count, firing_count and the common labels from the attached alerts. With
+     * `added` (the alerts attached since the last refresh, when no alert attached before changed),
+     * the figures are updated by them instead of loading every attached alert: O(added), not
+     * O(incident size).
      */
-    refreshAlertFigures(incidentId: string, added?: readonly Record<string, string>[]): Promise<void>;
+    refreshAlertFigures(
+      incidentId: string,
+      added?: readonly { labels: Record<string, string>; firing: boolean }[],
+    ): Promise<void>;
   };
   timeline: {
     append(incidentId: string, entry: TimelineEntry): Promise<void>;
@@ -813,31 +816,18 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
       }
       const before = await db
         .selectFrom('ops_incidents')
-        .select(['alert_count', 'labels'])
+        .select(['alert_count', 'firing_count', 'labels'])
         .where('id', '=', incidentId)
         .executeTakeFirst();
-      if (!before) return;
-      const counts = await db
-        .selectFrom('ops_incident_alerts')
-        .innerJoin('ops_alerts', 'ops_alerts.dedup_key', 'ops_incident_alerts.dedup_key')
-        .select((eb) => [
-          eb.fn.countAll<number | string>().as('n'),
-          eb.fn
-            .sum<number | string | null>(
-              eb.case().when('ops_alerts.status', '=', 'firing').then(1).else(0).end(),
-            )
-            .as('firing'),
-        ])
-        .where('ops_incident_alerts.incident_id', '=', incidentId)
-        .executeTakeFirstOrThrow();
-      const previous =
-        Number(before.alert_count) > 0 ? [JSON.parse(before.labels) as Record<string, string>] : [];
+      if (!before || added.length === 0) return;
+      const count = Number(before.alert_count);
+      const previous = count > 0 ? [JSON.parse(before.labels) as Record<string, string>] : [];
       await db
         .updateTable('ops_incidents')
         .set({
-          alert_count: Number(counts.n),
-          firing_count: Number(counts.firing ?? 0),
-          labels: JSON.stringify(commonLabels([...previous, ...added])),
+          alert_count: count + added.length,
+          firing_count: Number(before.firing_count) + added.filter((a) => a.firing).length,
+          labels: JSON.stringify(commonLabels([...previous, ...added.map((a) => a.labels)])),
         })
         .where('id', '=', incidentId)
         .execute();

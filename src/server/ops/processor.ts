@@ -293,10 +293,14 @@ async function processItems(
  * 0), SQLite's write lock. Batches are removed from the inbox in the transaction that applies
  * them. Returns the number of batches processed.
  */
-export async function processInbox(ctx: ServerContext, opts: { maxBatches?: number } = {}): Promise<number> {
+export async function processInbox(
+  ctx: ServerContext,
+  opts: { maxBatches?: number; shouldStop?: () => boolean } = {},
+): Promise<number> {
   const max = opts.maxBatches ?? Number.POSITIVE_INFINITY;
   let done = 0;
-  while (done < max) {
+  // shouldStop: a stopping server leaves the rest of the inbox (durable) to the next start.
+  while (done < max && !opts.shouldStop?.()) {
     const n = await ctx.store.transaction(async (tx) => {
       if (!(await tx.ops.processor.tryLock())) return -1;
       const items = await tx.ops.inbox.take(Math.min(BATCHES_PER_TRANSACTION[tx.dialect], max - done));

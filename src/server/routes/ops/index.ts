@@ -27,7 +27,7 @@ export const opsContext: FastifyPluginAsync = async (app) => {
         do {
           again = false;
           try {
-            await processInbox(ctx);
+            await processInbox(ctx, { shouldStop: () => stopped });
             if (Date.now() - lastExpire >= EXPIRE_INTERVAL_MS) {
               lastExpire = Date.now();
               await expireStaleAlerts(ctx);

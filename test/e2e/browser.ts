@@ -138,3 +138,38 @@ export class PageWatch {
     return [...this.problems, ...csp.map((v) => `CSP violation: ${v}`)];
   }
 }
+
+/** Signs in through the API (not the browser) and returns the `opsdeck_session=...` cookie pair. */
+export async function apiSession(baseUrl: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login as ${username}: HTTP ${res.status} ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('opsdeck_session='))
+    ?.split(';')[0];
+  if (cookie === undefined) throw new Error(`login as ${username}: no opsdeck_session cookie`);
+  return cookie;
+}
+
+/** A same-origin API request with a session cookie, and a JSON body when one is given. */
+export function apiRequest(
+  baseUrl: string,
+  method: string,
+  urlPath: string,
+  cookie: string,
+  body?: unknown,
+): Promise<globalThis.Response> {
+  return fetch(`${baseUrl}${urlPath}`, {
+    method,
+    headers: {
+      origin: baseUrl,
+      cookie,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}

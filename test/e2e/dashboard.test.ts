@@ -1,7 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer } from '../helpers/server.js';
-import { PageWatch, chromiumAvailability, ensureDashboardBuilt, launchChromium } from './browser.js';
+import {
+  PageWatch,
+  apiRequest,
+  apiSession,
+  chromiumAvailability,
+  ensureDashboardBuilt,
+  launchChromium,
+} from './browser.js';
 
 const chromium = chromiumAvailability();
 const ADMIN = 'admin';
@@ -60,30 +67,11 @@ describe.skipIf(!chromium.available)('the web dashboard in a real browser', { ti
 
   /** Signs in as admin through the API (not the browser) and returns the session cookie. */
   async function adminCookie(): Promise<string> {
-    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: server.baseUrl },
-      body: JSON.stringify({ username: ADMIN, password: server.adminPassword }),
-    });
-    expect(login.status).toBe(200);
-    const cookie = login.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('opsdeck_session='))
-      ?.split(';')[0];
-    expect(cookie).toBeDefined();
-    return cookie!;
+    return apiSession(server.baseUrl, ADMIN, server.adminPassword);
   }
 
   async function adminApi(method: string, path: string, cookie: string, body?: unknown): Promise<Response> {
-    return fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        origin: server.baseUrl,
-        cookie,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    return apiRequest(server.baseUrl, method, path, cookie, body);
   }
 
   async function createViewerThroughApi(): Promise<void> {

@@ -14,7 +14,14 @@ import {
 } from '../fixtures/estate/shared-data.js';
 import { startTestServer, testConfig } from '../helpers/server.js';
 import { generatePki, startTlsServer, type TestPki, type TlsTestServer } from '../helpers/tls-certs.js';
-import { PageWatch, chromiumAvailability, ensureDashboardBuilt, launchChromium } from './browser.js';
+import {
+  PageWatch,
+  apiRequest,
+  apiSession,
+  chromiumAvailability,
+  ensureDashboardBuilt,
+  launchChromium,
+} from './browser.js';
 
 const chromium = chromiumAvailability();
 const have = haveSharedData('estate dashboard browser tests');
@@ -149,30 +156,11 @@ describe.skipIf(!chromium.available || !have)(
     });
 
     async function login(username: string, password: string): Promise<string> {
-      const res = await fetch(`${server.baseUrl}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: server.baseUrl },
-        body: JSON.stringify({ username, password }),
-      });
-      expect(res.status).toBe(200);
-      const cookie = res.headers
-        .getSetCookie()
-        .find((c) => c.startsWith('opsdeck_session='))
-        ?.split(';')[0];
-      expect(cookie).toBeDefined();
-      return cookie!;
+      return apiSession(server.baseUrl, username, password);
     }
 
     async function call(method: string, urlPath: string, cookie: string, body?: unknown): Promise<Response> {
-      return fetch(`${server.baseUrl}${urlPath}`, {
-        method,
-        headers: {
-          origin: server.baseUrl,
-          cookie,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      return apiRequest(server.baseUrl, method, urlPath, cookie, body);
     }
 
     /** A fresh browser profile signed in as `username` (the cookie comes from the real login API). */

@@ -7,6 +7,8 @@ import { actionLink } from '../../src/server/notify/links.js';
 import { startTestServer } from '../helpers/server.js';
 import {
   PageWatch,
+  apiRequest,
+  apiSession,
   chromiumAvailability,
   ensureDashboardBuilt,
   launchChromium,
@@ -95,16 +97,7 @@ describe.skipIf(!chromium.available)(
     }
 
     async function adminCookie(): Promise<string> {
-      const login = await fetch(`${server.baseUrl}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: server.baseUrl },
-        body: JSON.stringify({ username: ADMIN, password: server.adminPassword }),
-      });
-      expect(login.status).toBe(200);
-      return login.headers
-        .getSetCookie()
-        .find((c) => c.startsWith('opsdeck_session='))!
-        .split(';')[0]!;
+      return apiSession(server.baseUrl, ADMIN, server.adminPassword);
     }
 
     async function adminApi<T>(
@@ -112,15 +105,7 @@ describe.skipIf(!chromium.available)(
       urlPath: string,
       body?: unknown,
     ): Promise<{ status: number; json: T }> {
-      const res = await fetch(`${server.baseUrl}${urlPath}`, {
-        method,
-        headers: {
-          origin: server.baseUrl,
-          cookie: await adminCookie(),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      const res = await apiRequest(server.baseUrl, method, urlPath, await adminCookie(), body);
       const text = await res.text();
       return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
     }

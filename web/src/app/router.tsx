@@ -16,8 +16,11 @@ import { IntegrationsPage } from '../features/integrations/integrations-page.js'
 import { EscalationPoliciesPage } from '../features/oncall/escalation-policies-page.js';
 import { OnCallLayout } from '../features/oncall/oncall-layout.js';
 import { OnCallPage } from '../features/oncall/on-call-page.js';
+import { RoutingPage } from '../features/oncall/routing-page.js';
 import { SchedulePage } from '../features/oncall/schedule-page.js';
 import { SchedulesPage } from '../features/oncall/schedules-page.js';
+import { ServicesPage } from '../features/oncall/services-page.js';
+import { SilencesPage } from '../features/oncall/silences-page.js';
 import { OverviewPage } from '../features/overview/overview-page.js';
 import { TokensPage } from '../features/tokens/tokens-page.js';
 import { UsersPage } from '../features/users/users-page.js';
@@ -67,6 +70,9 @@ export function createRouter() {
             { path: 'schedules', element: <SchedulesPage /> },
             { path: 'schedules/:id', element: <SchedulePage /> },
             { path: 'escalation-policies', element: <EscalationPoliciesPage /> },
+            { path: 'services', element: <ServicesPage /> },
+            { path: 'routing', element: <RoutingPage /> },
+            { path: 'silences', element: <SilencesPage /> },
           ],
         },
         { path: 'integrations', element: <IntegrationsPage /> },

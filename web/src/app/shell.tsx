@@ -36,7 +36,12 @@ const NAV: readonly NavItem[] = [
   { label: 'Guardrails', to: '/guardrails', icon: IconShieldCheck },
   { label: 'Estate', to: '/estate', icon: IconBuildingWarehouse },
   { label: 'Alerts & Incidents', to: '/incidents', icon: IconAlertTriangle },
-  { label: 'On-call', to: '/on-call', icon: IconCalendarUser, also: ['/schedules', '/escalation-policies'] },
+  {
+    label: 'On-call',
+    to: '/on-call',
+    icon: IconCalendarUser,
+    also: ['/schedules', '/escalation-policies', '/services', '/routing', '/silences'],
+  },
   { label: 'Integrations', to: '/integrations', icon: IconPlugConnected },
   { label: 'Changes', to: '/changes', icon: IconGitPullRequest },
   { label: 'Audit', to: '/audit', icon: IconListCheck, permission: 'audit:read' },

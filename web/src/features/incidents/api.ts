@@ -1,4 +1,10 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { api } from '../../lib/api.js';
 
 export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
@@ -131,10 +137,17 @@ export async function listIncidents(filters: IncidentFilters, cursor?: string): 
   });
 }
 
+/**
+ * The incident list, newest first, one page of 50 per `nextCursor`: the first page is the live
+ * one (refetched every few seconds, and with it every page loaded after it, in order, so a new
+ * incident moves the others down instead of duplicating one). Changing the filters starts over.
+ */
 export function useIncidents(filters: IncidentFilters) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: ['incidents', 'list', filters],
-    queryFn: () => listIncidents(filters),
+    queryFn: ({ pageParam }) => listIncidents(filters, pageParam ?? undefined),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
     refetchInterval: LIVE_REFETCH_MS,
     placeholderData: keepPreviousData,
   });

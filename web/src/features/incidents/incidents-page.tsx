@@ -11,7 +11,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { IconAlertTriangle, IconChecks } from '@tabler/icons-react';
+import { IconChecks, IconChevronDown } from '@tabler/icons-react';
 import { Link, useSearchParams } from 'react-router';
 import { describeError } from '../../lib/api.js';
 import { useSessionUser } from '../../lib/auth.js';
@@ -33,7 +33,10 @@ function pick<T extends string>(value: string | null, allowed: readonly T[]): T 
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
 }
 
-/** The incident list: filters live in the URL (`?status=&severity=&service=`), refreshed every 5 s. */
+/**
+ * The incident list: filters live in the URL (`?status=&severity=&service=`), refreshed every 5 s;
+ * older incidents are loaded 50 at a time with the API's cursor (a filter change starts over).
+ */
 export function IncidentsPage() {
   const [params, setParams] = useSearchParams();
   const { data: user } = useSessionUser();
@@ -44,6 +47,11 @@ export function IncidentsPage() {
     serviceId: params.get('service') ?? undefined,
   };
   const incidents = useIncidents(filters);
+  // Pages can overlap by an incident or two while new ones arrive between two page fetches.
+  const seen = new Set<string>();
+  const items = (incidents.data?.pages ?? [])
+    .flatMap((p) => p.items)
+    .filter((i) => (seen.has(i.id) ? false : (seen.add(i.id), true)));
   const counts = useIncidentCounts({ severity: filters.severity, serviceId: filters.serviceId });
   const services = useServices();
   const serviceName = (id: string) => services.data?.find((s) => s.id === id)?.name ?? id;
@@ -117,12 +125,12 @@ export function IncidentsPage() {
       </Group>
 
       {incidents.isPending && <Loader />}
-      {incidents.isError && (
+      {incidents.isError && !incidents.isFetchNextPageError && (
         <Alert color="red" title="Incidents could not be loaded" role="alert">
           {describeError(incidents.error)}
         </Alert>
       )}
-      {incidents.data && incidents.data.items.length === 0 && (
+      {incidents.data && items.length === 0 && (
         <Alert icon={<IconChecks size={18} />} color="green" title="No incidents">
           Nothing matches these filters. Incidents appear here a few seconds after an integration receives a
           firing alert; set one up under{' '}
@@ -132,7 +140,7 @@ export function IncidentsPage() {
           .
         </Alert>
       )}
-      {incidents.data && incidents.data.items.length > 0 && (
+      {incidents.data && items.length > 0 && (
         <Table.ScrollContainer minWidth={900}>
           <Table striped highlightOnHover aria-label="Incidents">
             <Table.Thead>
@@ -149,7 +157,7 @@ export function IncidentsPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {incidents.data.items.map((i) => (
+              {items.map((i) => (
                 <Table.Tr key={i.id} data-testid="incident-row">
                   <Table.Td>{i.number}</Table.Td>
                   <Table.Td>
@@ -185,13 +193,31 @@ export function IncidentsPage() {
               ))}
             </Table.Tbody>
           </Table>
-          {incidents.data.nextCursor && (
-            <Text size="sm" c="dimmed" mt="xs">
-              <IconAlertTriangle size={14} /> Showing the newest 50; narrow the filters to see older
-              incidents.
-            </Text>
-          )}
         </Table.ScrollContainer>
+      )}
+      {incidents.data && items.length > 0 && (
+        <Group justify="space-between" data-testid="incident-paging">
+          <Text size="sm" c="dimmed" data-testid="incident-shown">
+            {incidents.hasNextPage
+              ? `Showing the newest ${items.length} incidents`
+              : `All ${items.length} matching incident${items.length === 1 ? '' : 's'} shown`}
+          </Text>
+          {incidents.hasNextPage && (
+            <Button
+              variant="light"
+              leftSection={<IconChevronDown size={16} />}
+              loading={incidents.isFetchingNextPage}
+              onClick={() => void incidents.fetchNextPage()}
+            >
+              Load 50 older
+            </Button>
+          )}
+        </Group>
+      )}
+      {incidents.isFetchNextPageError && (
+        <Alert color="red" title="Older incidents could not be loaded" role="alert">
+          {describeError(incidents.error)}
+        </Alert>
       )}
     </Stack>
   );

@@ -221,3 +221,173 @@ export function useUsers(enabled: boolean) {
     staleTime: 60_000,
   });
 }
+
+/** A service as `GET /api/services` returns it. */
+export interface Service {
+  id: string;
+  name: string;
+  description: string;
+  teamId: string | null;
+  escalationPolicyId: string | null;
+  /** Label names grouping alerts into incidents; null: the source's own group key. */
+  groupBy: string[] | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ServiceInput {
+  name: string;
+  description?: string;
+  teamId?: string | null;
+  escalationPolicyId?: string | null;
+  groupBy?: string[] | null;
+}
+
+export const ALERT_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+export const ALERT_SOURCES = [
+  'alertmanager',
+  'grafana',
+  'cloudwatch',
+  'azure-monitor',
+  'gcp-monitoring',
+  'pagerduty',
+] as const;
+
+export interface RoutingRule {
+  id: string;
+  serviceId: string;
+  matchers: string[];
+  /** null: any severity. */
+  severities: string[] | null;
+  /** null: any source. */
+  sources: string[] | null;
+  description: string;
+}
+
+export interface RoutingRuleInput {
+  serviceId: string;
+  matchers: string[];
+  severities?: string[];
+  sources?: string[];
+  description?: string;
+}
+
+export interface RoutingRules {
+  items: RoutingRule[];
+  /** Where alerts that no rule matches go. */
+  defaultServiceId: string;
+}
+
+export interface Silence {
+  id: string;
+  kind: 'one-off' | 'recurring';
+  matchers: string[];
+  comment: string;
+  createdBy: string;
+  createdAt: string;
+  /** Set when someone ended it early. */
+  expiredAt: string | null;
+  startsAt?: string;
+  endsAt?: string;
+  timeZone?: string;
+  /** 1 = Monday ... 7 = Sunday; null: every day. */
+  days?: number[] | null;
+  start?: string;
+  end?: string;
+  validFrom?: string | null;
+  validUntil?: string | null;
+  /** In effect now (server clock). */
+  active: boolean;
+}
+
+export type SilenceInput =
+  | { kind: 'one-off'; matchers: string[]; comment?: string; startsAt?: string; endsAt: string }
+  | {
+      kind: 'recurring';
+      matchers: string[];
+      comment?: string;
+      timeZone: string;
+      days?: number[];
+      start: string;
+      end: string;
+      validFrom?: string;
+      validUntil?: string;
+    };
+
+export function useOncallServices() {
+  return useQuery({
+    queryKey: ['services'],
+    queryFn: async () => (await api.get<{ items: Service[] }>('/api/services')).items,
+  });
+}
+
+export function useSaveService() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, input }: { id?: string; input: ServiceInput }) => {
+      const res = id
+        ? await api.patch<{ service: Service }>(`/api/services/${enc(id)}`, input)
+        : await api.post<{ service: Service }>('/api/services', input);
+      return res.service;
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['services'] }),
+  });
+}
+
+export function useDeleteService() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(`/api/services/${enc(id)}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['services'] }),
+  });
+}
+
+export function useRoutingRules() {
+  return useQuery({
+    queryKey: ['routing-rules'],
+    queryFn: () => api.get<RoutingRules>('/api/routing-rules'),
+  });
+}
+
+/** Replaces the whole ordered list (the API has no per-rule endpoints). */
+export function useReplaceRoutingRules() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (rules: RoutingRuleInput[]) => api.put<RoutingRules>('/api/routing-rules', { rules }),
+    onSuccess: (saved) => queryClient.setQueryData(['routing-rules'], saved),
+  });
+}
+
+export function useSilences() {
+  return useQuery({
+    queryKey: ['silences'],
+    queryFn: async () =>
+      (await api.get<{ items: Silence[] }>('/api/silences', { query: { state: 'all' } })).items,
+    refetchInterval: 30_000,
+  });
+}
+
+export function useCreateSilence() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: SilenceInput) =>
+      (await api.post<{ silence: Silence }>('/api/silences', input)).silence,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['silences'] }),
+  });
+}
+
+export function useExpireSilence() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.post(`/api/silences/${enc(id)}/expire`, {}),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['silences'] }),
+  });
+}
+
+export function useDeleteSilence() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(`/api/silences/${enc(id)}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['silences'] }),
+  });
+}

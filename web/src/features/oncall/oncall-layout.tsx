@@ -5,9 +5,15 @@ const TABS = [
   { value: '/on-call', label: 'On call now' },
   { value: '/schedules', label: 'Schedules' },
   { value: '/escalation-policies', label: 'Escalation policies' },
+  { value: '/services', label: 'Services' },
+  { value: '/routing', label: 'Routing rules' },
+  { value: '/silences', label: 'Silences' },
 ] as const;
 
-/** The On-call section: who is on call, the schedules behind it, and how pages escalate. */
+/**
+ * The On-call section: who is on call, the schedules behind it, how pages escalate, which service
+ * an alert belongs to (services, routing rules) and when paging is muted (silences).
+ */
 export function OnCallLayout() {
   const { pathname } = useLocation();
   const navigate = useNavigate();
@@ -19,7 +25,8 @@ export function OnCallLayout() {
           On-call
         </Title>
         <Text c="dimmed" size="sm">
-          Who gets paged for an incident, until when, and what happens when nobody answers.
+          Who gets paged for an incident, until when, what happens when nobody answers, where alerts are
+          routed and when paging is muted.
         </Text>
       </div>
       <Tabs value={current} onChange={(v) => v && void navigate(v)}>

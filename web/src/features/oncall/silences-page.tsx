@@ -237,7 +237,8 @@ function instant(local: string): string | undefined {
 
 function SilenceEditor({ onClose }: { onClose: () => void }) {
   const create = useCreateSilence();
-  const zones = useMemo(() => Intl.supportedValuesOf('timeZone'), []);
+  // The browser's own zone first, even when Intl does not list it (UTC, Etc/UTC).
+  const zones = useMemo(() => [...new Set([BROWSER_ZONE, 'UTC', ...Intl.supportedValuesOf('timeZone')])], []);
   const [kind, setKind] = useState<'one-off' | 'recurring'>('one-off');
   const [matchers, setMatchers] = useState('');
   const [comment, setComment] = useState('');

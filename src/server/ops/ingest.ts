@@ -4,6 +4,7 @@ import { OpsdeckError } from '../../core/errors.js';
 import { digestsEqual, hashSecret } from '../../core/secret-hash.js';
 import { ALERT_SOURCES, type AlertSource } from '../../ops/alert.js';
 import { isTrustedSnsCertUrl } from '../../ops/sources/cloudwatch.js';
+import type { Integration } from '../../store/ops/index.js';
 import type { IngestAuth } from '../auth/route-permission.js';
 import type { ServerContext } from '../context.js';
 
@@ -93,16 +94,70 @@ export function sourceOfRoute(url: string | undefined): AlertSource | undefined 
   return (ALERT_SOURCES as readonly string[]).includes(s ?? '') ? (s as AlertSource) : undefined;
 }
 
+/** How long the ingest verifier trusts an integration it looked up (see `createIngestVerifier`). */
+export const INGEST_AUTH_CACHE_MS = 2000;
+/** Entries kept at most (unknown ids sent by a misconfigured or hostile client are cached too). */
+const INGEST_AUTH_CACHE_MAX = 10_000;
+
+interface Cached<T> {
+  until: number;
+  value: T;
+}
+
+interface IngestAuthCache {
+  byId: Map<string, Cached<{ integration: Integration; keyHash: string } | undefined>>;
+  byKey: Map<string, Cached<Integration | undefined>>;
+}
+
+const authCacheOf = new WeakMap<ServerContext, IngestAuthCache>();
+
+function authCache(ctx: ServerContext): IngestAuthCache {
+  let c = authCacheOf.get(ctx);
+  if (!c) {
+    c = { byId: new Map(), byKey: new Map() };
+    authCacheOf.set(ctx, c);
+  }
+  return c;
+}
+
+/** Forgets cached integrations: call after creating, changing, rotating or deleting one. */
+export function forgetIngestAuth(ctx: ServerContext): void {
+  const c = authCache(ctx);
+  c.byId.clear();
+  c.byKey.clear();
+}
+
+async function cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  const now = Date.now();
+  const hit = map.get(key);
+  if (hit && hit.until > now) return hit.value;
+  const value = await load();
+  if (map.size >= INGEST_AUTH_CACHE_MAX) map.clear();
+  map.set(key, { until: now + INGEST_AUTH_CACHE_MS, value });
+  return value;
+}
+
 /**
  * The `ingest` verifier: finds the integration (by the URL's id, then a constant-time comparison
  * of the key's SHA-256; PagerDuty: by the hash of `routing_key`), refuses disabled integrations
  * and a source other than the route's. Every refusal is counted
  * (`opsdeck_ingest_rejected_total{reason}`, and the integration's auth_failures when known).
+ * Lookups are cached for INGEST_AUTH_CACHE_MS (a query per request was a tenth of an ingest
+ * request's database time); this server forgets them at once when an integration changes, other
+ * replicas within that time.
  */
 export function createIngestVerifier(ctx: ServerContext): (request: FastifyRequest) => Promise<IngestAuth> {
   const metrics = ingestMetrics(ctx);
-  const refuse = async (reason: RejectReason, message: string, integrationId?: string): Promise<never> => {
+  const cache = authCache(ctx);
+  const refuse = async (
+    request: FastifyRequest,
+    reason: RejectReason,
+    message: string,
+    integrationId?: string,
+  ): Promise<never> => {
     metrics.rejected.inc({ reason });
+    // The access log is off on ingest routes (warn level): say who was refused and why.
+    request.log.warn({ req: request, reason, integrationId }, `ingest refused: ${message}`);
     if (integrationId !== undefined) await ctx.store.ops.integrations.recordAuthFailure(integrationId);
     throw new OpsdeckError('OPSDECK_E_UNAUTHENTICATED', message, [
       {
@@ -113,16 +168,19 @@ export function createIngestVerifier(ctx: ServerContext): (request: FastifyReque
   };
   return async (request) => {
     const source = sourceOfRoute(request.routeOptions.url);
-    if (source === undefined) return refuse('unknown_integration', 'Not an ingest route');
+    if (source === undefined) return refuse(request, 'unknown_integration', 'Not an ingest route');
     if (source === 'pagerduty') {
       const key = routingKeyOf(request.body);
-      if (key === undefined) return refuse('missing_key', 'routing_key is missing');
-      const integration = await ctx.store.ops.integrations.findByKey(key);
-      if (!integration) return refuse('wrong_key', 'routing_key does not belong to any integration');
+      if (key === undefined) return refuse(request, 'missing_key', 'routing_key is missing');
+      const integration = await cached(cache.byKey, hashSecret(key), () =>
+        ctx.store.ops.integrations.findByKey(key),
+      );
+      if (!integration) return refuse(request, 'wrong_key', 'routing_key does not belong to any integration');
       if (integration.disabled)
-        return refuse('disabled', `Integration ${integration.name} is disabled`, integration.id);
+        return refuse(request, 'disabled', `Integration ${integration.name} is disabled`, integration.id);
       if (integration.source !== 'pagerduty') {
         return refuse(
+          request,
           'wrong_source',
           `Integration ${integration.name} receives ${integration.source} alerts`,
           integration.id,
@@ -131,21 +189,32 @@ export function createIngestVerifier(ctx: ServerContext): (request: FastifyReque
       return { integrationId: integration.id, source };
     }
     const id = (request.params as Record<string, unknown> | undefined)?.['integrationId'];
-    const found = typeof id === 'string' ? await ctx.store.ops.integrations.getWithHash(id) : undefined;
+    const found =
+      typeof id === 'string'
+        ? await cached(cache.byId, id, () => ctx.store.ops.integrations.getWithHash(id))
+        : undefined;
     const key = presentedKey(request);
     if (!found)
       return refuse(
+        request,
         key === undefined ? 'missing_key' : 'unknown_integration',
         'Unknown integration or missing key',
       );
-    if (key === undefined) return refuse('missing_key', 'Ingest key is missing', found.integration.id);
+    if (key === undefined)
+      return refuse(request, 'missing_key', 'Ingest key is missing', found.integration.id);
     if (!digestsEqual(hashSecret(key), found.keyHash))
-      return refuse('wrong_key', 'Ingest key is wrong', found.integration.id);
+      return refuse(request, 'wrong_key', 'Ingest key is wrong', found.integration.id);
     if (found.integration.disabled) {
-      return refuse('disabled', `Integration ${found.integration.name} is disabled`, found.integration.id);
+      return refuse(
+        request,
+        'disabled',
+        `Integration ${found.integration.name} is disabled`,
+        found.integration.id,
+      );
     }
     if (found.integration.source !== source) {
       return refuse(
+        request,
         'wrong_source',
         `Integration ${found.integration.name} receives ${found.integration.source} alerts: post to /api/ingest/${found.integration.source}/${found.integration.id}`,
         found.integration.id,

@@ -10,10 +10,15 @@ import type { ServerContext } from '../context.js';
 import { applyIncidentAction, enqueueIncidentChanged } from './incident-actions.js';
 
 /**
- * Inbox batches handled per transaction. SQLite has one writer: short processor transactions let
- * ingest requests (which must commit before answering) in between.
+ * Work per processor transaction: inbox batches, and alerts in them (the first batch is taken
+ * whatever its size). Every transaction costs a dozen fixed statements (configuration, state,
+ * figures), so many small batches go in one; SQLite has one writer, so its transactions stay
+ * short enough (a few ms) to let ingest requests, which must commit before answering, in between.
  */
-const BATCHES_PER_TRANSACTION = { sqlite: 2, postgres: 20 } as const;
+const PER_TRANSACTION = {
+  sqlite: { batches: 200, alerts: 200 },
+  postgres: { batches: 500, alerts: 1000 },
+} as const;
 
 interface PipelineConfig {
   routing: RoutingConfig;
@@ -26,6 +31,8 @@ interface WorkState {
   state: GroupingState;
   alertMeta: Map<string, { serviceId: string; silencedBy: string | null; incidentId: string | null }>;
   groupMeta: Map<string, { serviceId: string; incidentId: string | null }>;
+  /** What is stored of each loaded group (saveGroups writes only new members). */
+  groupStored: Map<string, NonNullable<GroupRow['stored']>>;
   /** Alerts whose processor state must be written back. */
   dirtyAlerts: Set<string>;
   dirtyGroups: Set<string>;
@@ -55,6 +62,7 @@ async function loadState(
     state: { alerts: {}, groups: {} },
     alertMeta: new Map(),
     groupMeta: new Map(),
+    groupStored: new Map(),
     dirtyAlerts: new Set(),
     dirtyGroups: new Set(),
     touchedIncidents: new Set(),
@@ -80,11 +88,25 @@ async function loadState(
   for (const g of groups) {
     w.state.groups[g.group.key] = g.group;
     w.groupMeta.set(g.group.key, { serviceId: g.serviceId, incidentId: g.incidentId });
+    if (g.stored) w.groupStored.set(g.group.key, g.stored);
   }
-  const memberGroups =
-    membersOf === 'all'
-      ? groupKeys
-      : membersOf(new Map(tracked.map((r) => [r.tracked.dedupKey, r]))).filter((k) => w.state.groups[k]);
+  const memberGroups = [
+    ...new Set(
+      membersOf === 'all'
+        ? groupKeys
+        : membersOf(new Map(tracked.map((r) => [r.tracked.dedupKey, r]))).filter((k) => w.state.groups[k]),
+    ),
+  ];
+  if (memberGroups.length > 0) {
+    const members = await tx.ops.processor.members(memberGroups);
+    for (const key of memberGroups) {
+      const group = w.state.groups[key];
+      if (!group) continue;
+      const keys = members.get(key) ?? [];
+      group.alertKeys = keys;
+      w.groupStored.set(key, { episode: group.episode, members: new Set(keys) });
+    }
+  }
   if (memberGroups.length > 0)
     add(
       (await tx.ops.processor.trackedInGroups(memberGroups)).filter(
@@ -204,7 +226,8 @@ async function saveState(tx: TransactionStore, w: WorkState): Promise<void> {
     const group = w.state.groups[key];
     const meta = w.groupMeta.get(key);
     if (!group || !meta) continue;
-    groups.push({ group, ...meta });
+    const stored = w.groupStored.get(key);
+    groups.push({ group, ...meta, ...(stored && { stored }) });
   }
   await tx.ops.processor.saveGroups(groups);
   for (const id of w.touchedIncidents) {
@@ -303,7 +326,8 @@ export async function processInbox(
   while (done < max && !opts.shouldStop?.()) {
     const n = await ctx.store.transaction(async (tx) => {
       if (!(await tx.ops.processor.tryLock())) return -1;
-      const items = await tx.ops.inbox.take(Math.min(BATCHES_PER_TRANSACTION[tx.dialect], max - done));
+      const limits = PER_TRANSACTION[tx.dialect];
+      const items = await tx.ops.inbox.take(Math.min(limits.batches, max - done), limits.alerts);
       if (items.length === 0) return 0;
       const config = await tx.oncall.pipelineConfig();
       await processItems(ctx, tx, items, config);

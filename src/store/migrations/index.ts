@@ -6,6 +6,7 @@ import { oncallMigration } from './0004-oncall.js';
 import { notifyMigration } from './0005-notify.js';
 import { estateMigration } from './0006-estate.js';
 import { certsMigration } from './0007-certs.js';
+import { opsGroupMembersMigration } from './0008-ops-group-members.js';
 
 /** All migrations in order. Names are permanent: never rename or edit an applied migration. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-notify': notifyMigration,
   '0006-estate': estateMigration,
   '0007-certs': certsMigration,
+  '0008-ops-group-members': opsGroupMembersMigration,
 };
 
 /** A static provider (no folder scan), so bundled and compiled builds find every migration. */

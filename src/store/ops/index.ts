@@ -68,9 +68,18 @@ export interface TrackedRow {
 }
 
 export interface GroupRow {
+  /**
+   * The group; `alertKeys` holds the members this unit of work knows: all of them after
+   * `processor.members`, otherwise only those added since the group was loaded.
+   */
   group: AlertGroup;
   serviceId: string;
   incidentId: string | null;
+  /**
+   * What is stored of the group as loaded (absent for a group not stored yet): `saveGroups` writes
+   * only the members not in `members` (all of them when the episode changed).
+   */
+  stored?: { episode: number; members: ReadonlySet<string> };
 }
 
 export interface IncidentFilter {
@@ -149,9 +158,19 @@ export interface OpsStore {
     alerts: readonly Alert[];
     acknowledgements: readonly string[];
   }): Promise<IngestOutcome>;
+  /**
+   * Stores the batches of several requests in one transaction (group commit), in order: a repeat
+   * of an alert from an earlier request of the group is a duplicate as if sent after its commit.
+   * One outcome per input, in order.
+   */
+  ingestMany(inputs: readonly Parameters<OpsStore['ingest']>[0][]): Promise<IngestOutcome[]>;
   inbox: {
     /** The oldest unprocessed batches, in order. */
-    take(limit: number): Promise<InboxItem[]>;
+    /**
+     * The oldest unprocessed batches, in order: at most `limit`, and no more once they hold
+     * `maxAlerts` alerts (the first batch is taken whatever its size).
+     */
+    take(limit: number, maxAlerts?: number): Promise<InboxItem[]>;
     remove(seqs: readonly number[]): Promise<void>;
     count(): Promise<number>;
   };
@@ -162,11 +181,16 @@ export interface OpsStore {
      */
     tryLock(): Promise<boolean>;
     tracked(dedupKeys: readonly string[]): Promise<TrackedRow[]>;
+    /** The tracked alerts that are members of the current episode of these groups. */
     trackedInGroups(groupKeys: readonly string[]): Promise<TrackedRow[]>;
+    /** The members (dedup keys) of the current episode of each group. */
+    members(groupKeys: readonly string[]): Promise<Map<string, string[]>>;
     /** Firing tracked alerts of integrations with a resolve timeout, with that timeout. */
     expirable(): Promise<(TrackedRow & { resolveTimeoutMinutes: number })[]>;
     saveTracked(rows: readonly TrackedRow[]): Promise<void>;
+    /** The groups, with `alertKeys` empty (load members with `members` where needed). */
     groups(keys: readonly string[]): Promise<GroupRow[]>;
+    /** Upserts the groups and writes their new members (O(members added), not O(group size)). */
     saveGroups(rows: readonly GroupRow[]): Promise<void>;
     /** A firing alert not seen within its resolve timeout: stored as resolved at `at`. */
     markTimedOut(dedupKey: string, at: string): Promise<void>;
@@ -417,15 +441,17 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
     },
   };
 
-  const ingest: OpsStore['ingest'] = (input) =>
+  const ingestMany: OpsStore['ingestMany'] = (inputs) =>
     withTransaction(ctx, async (trx) => {
-      // Collapse repeats of one dedup key inside the request (a statement may touch a row once).
-      const last = new Map<string, { alert: Alert; hash: string; count: number }>();
-      const queued: Alert[] = [];
-      let duplicates = 0;
-      const hashes = input.alerts.map((a) => contentHash(a));
+      // One upsert row per dedup key (a statement may touch a row once): the last content of the
+      // key in this group of requests, with how many times it came and when it first came.
+      const last = new Map<
+        string,
+        { alert: Alert; hash: string; count: number; integrationId: string; first: string; at: string }
+      >();
       const existing = new Map<string, string>();
-      for (const part of chunks([...new Set(input.alerts.map((a) => a.dedupKey))], 500)) {
+      const keys = [...new Set(inputs.flatMap((input) => input.alerts.map((a) => a.dedupKey)))];
+      for (const part of chunks(keys, 500)) {
         const rows = await trx
           .selectFrom('ops_alerts')
           .select(['dedup_key', 'content_hash'])
@@ -433,22 +459,50 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
           .execute();
         for (const r of rows) existing.set(r.dedup_key, r.content_hash);
       }
-      input.alerts.forEach((alert, i) => {
-        const hash = hashes[i] ?? '';
-        const prev = last.get(alert.dedupKey);
-        const known = prev?.hash ?? existing.get(alert.dedupKey);
-        if (known === hash) duplicates++;
-        else queued.push(alert);
-        last.set(alert.dedupKey, { alert, hash, count: (prev?.count ?? 0) + 1 });
-      });
-      const at = input.receivedAt;
+      const outcomes: IngestOutcome[] = [];
+      const inboxRows: { integration_id: string; received_at: string; batch: string }[] = [];
+      const lastAt = new Map<string, string>();
+      for (const input of inputs) {
+        const at = input.receivedAt;
+        const queued: Alert[] = [];
+        let duplicates = 0;
+        for (const alert of input.alerts) {
+          const hash = contentHash(alert);
+          const prev = last.get(alert.dedupKey);
+          const known = prev?.hash ?? existing.get(alert.dedupKey);
+          if (known === hash) duplicates++;
+          else queued.push(alert);
+          last.set(alert.dedupKey, {
+            alert,
+            hash,
+            count: (prev?.count ?? 0) + 1,
+            integrationId: input.integrationId,
+            first: prev?.first ?? at,
+            at,
+          });
+        }
+        if (queued.length > 0 || input.acknowledgements.length > 0) {
+          inboxRows.push({
+            integration_id: input.integrationId,
+            received_at: at,
+            batch: JSON.stringify({
+              source: input.source,
+              alerts: queued.map((a) => ({ ...a, raw: undefined })),
+              acknowledgements: input.acknowledgements,
+            }),
+          });
+        }
+        const seen = lastAt.get(input.integrationId);
+        if (seen === undefined || seen < at) lastAt.set(input.integrationId, at);
+        outcomes.push({ accepted: input.alerts.length, duplicates, stored: queued.length });
+      }
       for (const part of chunks([...last.values()])) {
         await trx
           .insertInto('ops_alerts')
           .values(
-            part.map(({ alert: a, hash, count }) => ({
+            part.map(({ alert: a, hash, count, integrationId, first, at }) => ({
               dedup_key: a.dedupKey,
-              integration_id: input.integrationId,
+              integration_id: integrationId,
               source: a.source,
               fingerprint: a.fingerprint,
               status: a.status,
@@ -462,7 +516,7 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
               generator_url: a.generatorUrl ?? null,
               content_hash: hash,
               seen_count: count,
-              first_received_at: at,
+              first_received_at: first,
               last_received_at: at,
               raw: rawJson(a.raw),
               tracked_status: null,
@@ -496,50 +550,46 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
           )
           .execute();
       }
-      if (queued.length > 0 || input.acknowledgements.length > 0) {
-        await trx
-          .insertInto('ops_inbox')
-          .values({
-            integration_id: input.integrationId,
-            received_at: at,
-            batch: JSON.stringify({
-              source: input.source,
-              alerts: queued.map((a) => ({ ...a, raw: undefined })),
-              acknowledgements: input.acknowledgements,
-            }),
-          })
-          .execute();
-      }
+      // In request order: the processor takes the inbox by seq.
+      for (const part of chunks(inboxRows, 300)) await trx.insertInto('ops_inbox').values(part).execute();
       // At most one write a minute per integration (and process): hot integrations do not
       // serialise on this row, and most requests skip the statement.
-      const minuteAgo = new Date(Date.parse(at) - 60_000).toISOString();
-      const written = lastReceivedWritten.get(input.integrationId);
-      if (written === undefined || written < minuteAgo) {
-        lastReceivedWritten.set(input.integrationId, at);
+      for (const [integrationId, at] of lastAt) {
+        const minuteAgo = new Date(Date.parse(at) - 60_000).toISOString();
+        const written = lastReceivedWritten.get(integrationId);
+        if (written !== undefined && written >= minuteAgo) continue;
+        lastReceivedWritten.set(integrationId, at);
         await trx
           .updateTable('ops_integrations')
           .set({ last_received_at: at })
-          .where('id', '=', input.integrationId)
+          .where('id', '=', integrationId)
           .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', minuteAgo)]))
           .execute();
       }
-      return { accepted: input.alerts.length, duplicates, stored: queued.length };
+      return outcomes;
     });
 
+  const ingest: OpsStore['ingest'] = async (input) => (await ingestMany([input]))[0]!;
+
   const inbox: OpsStore['inbox'] = {
-    async take(limit) {
+    async take(limit, maxAlerts = Number.POSITIVE_INFINITY) {
       const rows = await db.selectFrom('ops_inbox').selectAll().orderBy('seq').limit(limit).execute();
-      return rows.map((r) => {
+      const out: InboxItem[] = [];
+      let alertCount = 0;
+      for (const r of rows) {
+        if (out.length > 0 && alertCount >= maxAlerts) break;
         const b = JSON.parse(r.batch) as { source: AlertSource; alerts: Alert[]; acknowledgements: string[] };
-        return {
+        alertCount += b.alerts.length + b.acknowledgements.length;
+        out.push({
           seq: Number(r.seq),
           integrationId: r.integration_id,
           receivedAt: r.received_at,
           source: b.source,
           alerts: b.alerts,
           acknowledgements: b.acknowledgements,
-        };
-      });
+        });
+      }
+      return out;
     },
     async remove(seqs) {
       for (const part of chunks(seqs, 500))
@@ -579,12 +629,29 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
       const out: TrackedRow[] = [];
       for (const part of chunks([...new Set(groupKeys)], 500)) {
         const rows = await db
-          .selectFrom('ops_alerts')
-          .selectAll()
-          .where('group_key', 'in', part)
-          .where('tracked_status', 'is not', null)
+          .selectFrom('ops_group_members')
+          .innerJoin('ops_alerts', 'ops_alerts.dedup_key', 'ops_group_members.dedup_key')
+          .selectAll('ops_alerts')
+          .where('ops_group_members.group_key', 'in', part)
+          .where('ops_alerts.tracked_status', 'is not', null)
           .execute();
         out.push(...rows.map(toTracked));
+      }
+      return out;
+    },
+    async members(groupKeys) {
+      const out = new Map<string, string[]>();
+      for (const part of chunks([...new Set(groupKeys)], 500)) {
+        const rows = await db
+          .selectFrom('ops_group_members')
+          .select(['group_key', 'dedup_key'])
+          .where('group_key', 'in', part)
+          .execute();
+        for (const r of rows) {
+          const list = out.get(r.group_key);
+          if (list) list.push(r.dedup_key);
+          else out.set(r.group_key, [r.dedup_key]);
+        }
       }
       return out;
     },
@@ -600,23 +667,20 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
       return rows.map((r) => ({ ...toTracked(r), resolveTimeoutMinutes: Number(r.timeout) }));
     },
     async saveTracked(rows) {
-      for (const r of rows) {
-        const t = r.tracked;
-        await db
-          .updateTable('ops_alerts')
-          .set({
-            tracked_status: t.status,
-            group_key: t.groupKey,
-            service_id: r.serviceId,
-            incident_id: r.incidentId,
-            silenced_by: r.silencedBy,
-            flapping: t.flapping ? 1 : 0,
-            first_seen: t.firstSeen,
-            last_seen: t.lastSeen,
-            changes: JSON.stringify(t.changes),
-          })
-          .where('dedup_key', '=', t.dedupKey)
-          .execute();
+      // One UPDATE ... FROM (VALUES ...) per chunk instead of one statement per alert (the
+      // processor writes back every alert it handles). VALUES columns are column1..column10 on
+      // both dialects; the casts type PostgreSQL's otherwise-text parameters.
+      for (const part of chunks(rows)) {
+        const values = sql.join(
+          part.map(({ tracked: t, serviceId, incidentId, silencedBy }) => {
+            const cells = [t.dedupKey, t.status, t.groupKey, serviceId, incidentId, silencedBy];
+            return sql`(${sql.join(cells.map((c) => sql`cast(${c} as text)`))}, cast(${t.flapping ? 1 : 0} as integer), cast(${t.firstSeen} as text), cast(${t.lastSeen} as text), cast(${JSON.stringify(t.changes)} as text))`;
+          }),
+        );
+        await sql`update ops_alerts set tracked_status = v.column2, group_key = v.column3, service_id = v.column4,
+            incident_id = v.column5, silenced_by = v.column6, flapping = v.column7, first_seen = v.column8,
+            last_seen = v.column9, changes = v.column10
+          from (values ${values}) as v where ops_alerts.dedup_key = v.column1`.execute(db);
       }
     },
     async groups(keys) {
@@ -631,10 +695,11 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
               status: r.status as AlertGroup['status'],
               openedAt: r.opened_at,
               ...(r.resolved_at !== null && { resolvedAt: r.resolved_at }),
-              alertKeys: JSON.parse(r.alert_keys) as string[],
+              alertKeys: [],
             },
             serviceId: r.service_id,
             incidentId: r.incident_id,
+            stored: { episode: Number(r.episode), members: new Set() },
           });
         }
       }
@@ -652,7 +717,7 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
               status: r.group.status,
               opened_at: r.group.openedAt,
               resolved_at: r.group.resolvedAt ?? null,
-              alert_keys: JSON.stringify(r.group.alertKeys),
+              alert_keys: '[]',
               incident_id: r.incidentId,
             })),
           )
@@ -663,12 +728,30 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
               status: eb.ref('excluded.status'),
               opened_at: eb.ref('excluded.opened_at'),
               resolved_at: eb.ref('excluded.resolved_at'),
-              alert_keys: eb.ref('excluded.alert_keys'),
               incident_id: eb.ref('excluded.incident_id'),
             })),
           )
           .execute();
       }
+      // A new episode starts with no members: the stored ones of the previous episode go.
+      const restarted = rows.filter((r) => r.stored !== undefined && r.stored.episode !== r.group.episode);
+      for (const part of chunks(
+        restarted.map((r) => r.group.key),
+        500,
+      ))
+        await db.deleteFrom('ops_group_members').where('group_key', 'in', part).execute();
+      const added: { group_key: string; dedup_key: string }[] = [];
+      for (const r of rows) {
+        const known = r.stored?.episode === r.group.episode ? r.stored.members : undefined;
+        for (const key of new Set(r.group.alertKeys))
+          if (!known?.has(key)) added.push({ group_key: r.group.key, dedup_key: key });
+      }
+      for (const part of chunks(added))
+        await db
+          .insertInto('ops_group_members')
+          .values(part)
+          .onConflict((oc) => oc.columns(['group_key', 'dedup_key']).doNothing())
+          .execute();
     },
     async markTimedOut(dedupKey, at) {
       const r = await db
@@ -896,5 +979,16 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
     return rows.map(toStoredAlert);
   };
 
-  return { integrations, deadLetters, ingest, inbox, processor, alerts, incidents, timeline, alertsOf };
+  return {
+    integrations,
+    deadLetters,
+    ingest,
+    ingestMany,
+    inbox,
+    processor,
+    alerts,
+    incidents,
+    timeline,
+    alertsOf,
+  };
 }

@@ -94,9 +94,15 @@ export interface OpsGroupsTable {
   status: string;
   opened_at: string;
   resolved_at: string | null;
-  /** JSON array of dedup keys in the current episode. */
+  /** Unused since migration 0008 (always '[]'): the members are rows of ops_group_members. */
   alert_keys: string;
   incident_id: string | null;
+}
+
+/** A member (alert) of a group's current episode; a new episode starts with none. */
+export interface OpsGroupMembersTable {
+  group_key: string;
+  dedup_key: string;
 }
 
 export interface OpsIncidentsTable {
@@ -143,6 +149,7 @@ export interface OpsTables {
   ops_inbox: OpsInboxTable;
   ops_dead_letters: OpsDeadLettersTable;
   ops_groups: OpsGroupsTable;
+  ops_group_members: OpsGroupMembersTable;
   ops_incidents: OpsIncidentsTable;
   ops_incident_alerts: OpsIncidentAlertsTable;
   ops_timeline: OpsTimelineTable;

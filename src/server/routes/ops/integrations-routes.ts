@@ -5,6 +5,7 @@ import { OpsdeckError } from '../../../core/errors.js';
 import { ALERT_SOURCES, type AlertSource } from '../../../ops/alert.js';
 import type { Integration } from '../../../store/ops/index.js';
 import { callerOf } from '../../auth/guard.js';
+import { forgetIngestAuth } from '../../ops/ingest.js';
 import { expectedOrigin } from '../../auth/csrf.js';
 import { IdParams, errorResponses } from '../../schemas.js';
 import { IntegrationView, integrationView } from './views.js';
@@ -58,6 +59,14 @@ function audited(i: Integration): Record<string, unknown> {
 /** Integrations (ingest keys shown once, stored hashed) and their dead letters. */
 export const integrationsRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   const { store, config } = app.opsdeck;
+  /** A change to integrations: the ingest verifier's cache forgets them once it is committed. */
+  const change = async <T>(fn: Parameters<typeof store.transaction<T>>[0]): Promise<T> => {
+    try {
+      return await store.transaction(fn);
+    } finally {
+      forgetIngestAuth(app.opsdeck);
+    }
+  };
   const baseUrl = (request: FastifyRequest): string =>
     config.publicUrl ?? expectedOrigin(request, undefined) ?? `${request.protocol}://${request.host}`;
   const missing = (id: string): OpsdeckError =>
@@ -98,7 +107,7 @@ export const integrationsRoutes: FastifyPluginCallbackTypebox = (app, _options, 
     async (request, reply) => {
       const caller = callerOf(request);
       const { name, source, resolveTimeoutMinutes } = request.body;
-      const created = await store.transaction(async (tx) => {
+      const created = await change(async (tx) => {
         const r = await tx.ops.integrations.create({
           name,
           source,
@@ -153,7 +162,7 @@ export const integrationsRoutes: FastifyPluginCallbackTypebox = (app, _options, 
     async (request) => {
       const caller = callerOf(request);
       const { id } = request.params;
-      const after = await store.transaction(async (tx) => {
+      const after = await change(async (tx) => {
         const before = await tx.ops.integrations.get(id);
         if (!before) throw missing(id);
         const updated = await tx.ops.integrations.update(id, request.body);
@@ -185,7 +194,7 @@ export const integrationsRoutes: FastifyPluginCallbackTypebox = (app, _options, 
     async (request, reply) => {
       const caller = callerOf(request);
       const { id } = request.params;
-      await store.transaction(async (tx) => {
+      await change(async (tx) => {
         const before = await tx.ops.integrations.get(id);
         if (!before) throw missing(id);
         await tx.ops.integrations.delete(id);
@@ -207,7 +216,8 @@ export const integrationsRoutes: FastifyPluginCallbackTypebox = (app, _options, 
       config: { permission: 'incidents:write' },
       schema: {
         tags: ['integrations'],
-        summary: 'Replace the ingest key (the old one stops working at once); the new key is returned once',
+        summary:
+          'Replace the ingest key (the old one stops working at once on this server, within 2 s on other replicas); the new key is returned once',
         params: IdParams,
         response: { 200: WithKey, ...errorResponses },
       },
@@ -215,7 +225,7 @@ export const integrationsRoutes: FastifyPluginCallbackTypebox = (app, _options, 
     async (request) => {
       const caller = callerOf(request);
       const { id } = request.params;
-      const r = await store.transaction(async (tx) => {
+      const r = await change(async (tx) => {
         if (!(await tx.ops.integrations.get(id))) throw missing(id);
         const rotated = await tx.ops.integrations.rotateKey(id);
         await tx.audit.append({

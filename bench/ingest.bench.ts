@@ -18,7 +18,7 @@
  * `prometheus-alertmanager` (test/helpers/alertmanager.ts).
  *
  * Options: --duration <s> (per measurement, default 10), --connections <n> (default 10),
- * --dialects sqlite,postgres, --log-level <level> (opsdeck's, default info as in production),
+ * --dialects sqlite,postgres, --sizes 1,50 (alerts per request of each measurement), --log-level <level> (opsdeck's, default info as in production),
  * --cpu-prof <dir> (opsdeck runs with `node --cpu-prof`; open the .cpuprofile in Chrome DevTools).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -46,6 +46,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     dialects: { type: 'string', default: 'sqlite,postgres' },
+    /** Alerts per request of each measurement (default both: single alerts, then 50-alert batches). */
+    sizes: { type: 'string', default: '1,50' },
     'log-level': { type: 'string', default: 'info' },
     /** Directory: run opsdeck with `node --cpu-prof` writing .cpuprofile files there (on SIGTERM). */
     'cpu-prof': { type: 'string' },
@@ -55,6 +57,7 @@ const DURATION_S = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const DIALECTS = args.dialects.split(',').map((d) => d.trim()) as TestDialect[];
 const BATCH = 50;
+const SIZES = args.sizes.split(',').map((n) => Number(n.trim()));
 const GROUPS = 100;
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 /** How long the bench waits for opsdeck's incident processor to drain the inbox after the load. */
@@ -381,10 +384,9 @@ async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promis
     await drive('alertmanager', `${am.url}/api/v2/alerts`, {}, [1, BATCH], 1);
     await drive('opsdeck', integration.url, auth, [1, BATCH], 1, accepted);
 
-    for (const [kind, size] of [
-      ['single alert per request', 1],
-      [`${BATCH}-alert batches`, BATCH],
-    ] as const) {
+    for (const [kind, size] of SIZES.map(
+      (n) => [n === 1 ? 'single alert per request' : `${n}-alert batches`, n] as const,
+    )) {
       const amFigures = await drive('alertmanager', `${am.url}/api/v2/alerts`, {}, [size], DURATION_S);
       const opsFigures = await drive('opsdeck', integration.url, auth, [size], DURATION_S, accepted);
       results.push({ dialect, kind, am: amFigures, ops: opsFigures });

@@ -166,7 +166,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
 
   await app.register(cookie);
-  await registerSecurityHeaders(app, https !== null);
+  registerSecurityHeaders(app, https !== null);
   installMetricsHooks(app, context.metrics);
   await registerOpenApi(app, packageVersion());
   installGuard(app);

@@ -35,10 +35,16 @@ export class IngestCommitter {
   readonly #queue: Pending[] = [];
   #running = 0;
   #scheduled = false;
+  #lastActive = 0;
 
   constructor(store: Pick<Store, 'transaction'>, options: IngestCommitterOptions = {}) {
     this.#store = store;
     this.#concurrency = Math.max(1, options.concurrency ?? 1);
+  }
+
+  /** Whether requests are waiting or committing, or were within the last 50 ms (a busy sender). */
+  get busy(): boolean {
+    return this.#queue.length > 0 || this.#running > 0 || Date.now() - this.#lastActive < 50;
   }
 
   submit(input: IngestInput): Promise<IngestOutcome> {
@@ -62,6 +68,7 @@ export class IngestCommitter {
 
   async #commit(group: Pending[]): Promise<void> {
     this.#running++;
+    this.#lastActive = Date.now();
     try {
       let outcomes: IngestOutcome[] | undefined;
       try {

@@ -12,6 +12,9 @@ const CHUNK = 400;
  * transaction touching the group: O(group size) per alert, 2.3 ms a write for groups of a few
  * thousand alerts in bench:ingest) into one row per member of the current episode. The column
  * stays (SQLite cannot drop it cheaply everywhere) and holds '[]' from here on.
+ *
+ * ops_inbox gets `alert_count`, so the processor can size a transaction from it instead of reading
+ * (and parsing) up to 200 batches of 50 alerts to take 4 of them.
  */
 export const opsGroupMembersMigration: Migration = {
   async up(untyped: Kysely<unknown>): Promise<void> {
@@ -33,9 +36,14 @@ export const opsGroupMembersMigration: Migration = {
       }
     }
     await db.updateTable('ops_groups').set({ alert_keys: '[]' }).execute();
+    await db.schema
+      .alterTable('ops_inbox')
+      .addColumn('alert_count', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
   },
   async down(untyped: Kysely<unknown>): Promise<void> {
     const db = untyped as unknown as Kysely<Db>;
+    await db.schema.alterTable('ops_inbox').dropColumn('alert_count').execute();
     const members = await db.selectFrom('ops_group_members').select(['group_key', 'dedup_key']).execute();
     const byGroup = new Map<string, string[]>();
     for (const m of members) byGroup.set(m.group_key, [...(byGroup.get(m.group_key) ?? []), m.dedup_key]);

@@ -460,7 +460,8 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
         for (const r of rows) existing.set(r.dedup_key, r.content_hash);
       }
       const outcomes: IngestOutcome[] = [];
-      const inboxRows: { integration_id: string; received_at: string; batch: string }[] = [];
+      const inboxRows: { integration_id: string; received_at: string; batch: string; alert_count: number }[] =
+        [];
       const lastAt = new Map<string, string>();
       for (const input of inputs) {
         const at = input.receivedAt;
@@ -490,6 +491,7 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
               alerts: queued.map((a) => ({ ...a, raw: undefined })),
               acknowledgements: input.acknowledgements,
             }),
+            alert_count: queued.length + input.acknowledgements.length,
           });
         }
         const seen = lastAt.get(input.integrationId);
@@ -573,13 +575,30 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
 
   const inbox: OpsStore['inbox'] = {
     async take(limit, maxAlerts = Number.POSITIVE_INFINITY) {
-      const rows = await db.selectFrom('ops_inbox').selectAll().orderBy('seq').limit(limit).execute();
-      const out: InboxItem[] = [];
+      // Sizes first (the batches themselves are large and read only for the rows taken).
+      const sizes = await db
+        .selectFrom('ops_inbox')
+        .select(['seq', 'alert_count'])
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      let last: number | undefined;
       let alertCount = 0;
+      for (const r of sizes) {
+        if (last !== undefined && alertCount >= maxAlerts) break;
+        alertCount += Number(r.alert_count);
+        last = Number(r.seq);
+      }
+      if (last === undefined) return [];
+      const rows = await db
+        .selectFrom('ops_inbox')
+        .selectAll()
+        .where('seq', '<=', last)
+        .orderBy('seq')
+        .execute();
+      const out: InboxItem[] = [];
       for (const r of rows) {
-        if (out.length > 0 && alertCount >= maxAlerts) break;
         const b = JSON.parse(r.batch) as { source: AlertSource; alerts: Alert[]; acknowledgements: string[] };
-        alertCount += b.alerts.length + b.acknowledgements.length;
         out.push({
           seq: Number(r.seq),
           integrationId: r.integration_id,

@@ -69,6 +69,11 @@ export interface OpsInboxTable {
   received_at: string;
   /** JSON: { source, alerts (without raw), acknowledgements }. */
   batch: string;
+  /**
+   * Alerts plus acknowledgements in `batch` (since migration 0008; 0 for older rows): the
+   * processor sizes its transactions without reading the batches it will not take.
+   */
+  alert_count: Generated<number>;
 }
 
 export interface OpsDeadLettersTable {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { IngestCommitter } from '../../ops/group-commit.js';
 import { expireStaleAlerts, processInbox } from '../../ops/processor.js';
 import { incidentsRoutes } from './incidents-routes.js';
 import { ingestRoutes } from './ingest-routes.js';
@@ -12,12 +13,19 @@ const INBOX_INTERVAL_MS = 2000;
  * ingestion could accept), at the price of this much delay before an incident opens.
  */
 const INBOX_KICK_DELAY_MS = 20;
+/** Ingest group transactions in flight at once on PostgreSQL (of the pool's 10 connections). */
+const POSTGRES_GROUPS_IN_FLIGHT = 4;
 /** Resolve timeouts are checked this often. */
 const EXPIRE_INTERVAL_MS = 60_000;
 
 /** Alerts and incidents: ingestion (one route per source), incidents, integrations. */
 export const opsContext: FastifyPluginAsync = async (app) => {
   const ctx = app.opsdeck;
+  // Group commit on both dialects: SQLite has one connection, so one group at a time;
+  // PostgreSQL runs a few groups in parallel on its pool (a single pipeline serialised them).
+  const committer = new IngestCommitter(ctx.store, {
+    concurrency: ctx.store.dialect === 'sqlite' ? 1 : POSTGRES_GROUPS_IN_FLIGHT,
+  });
   let wake: (() => void) | undefined;
   let kickTimer: NodeJS.Timeout | undefined;
   const kick = (): void => {
@@ -40,7 +48,7 @@ export const opsContext: FastifyPluginAsync = async (app) => {
         do {
           again = false;
           try {
-            await processInbox(ctx, { shouldStop: () => stopped });
+            await processInbox(ctx, { shouldStop: () => stopped, ingestBusy: () => committer.busy });
             if (Date.now() - lastExpire >= EXPIRE_INTERVAL_MS) {
               lastExpire = Date.now();
               await expireStaleAlerts(ctx);
@@ -75,7 +83,7 @@ export const opsContext: FastifyPluginAsync = async (app) => {
     },
   });
 
-  await app.register(ingestRoutes(kick));
+  await app.register(ingestRoutes(kick, committer));
   await app.register(integrationsRoutes);
   await app.register(incidentsRoutes);
 };

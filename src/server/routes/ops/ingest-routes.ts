@@ -8,7 +8,8 @@ import { normalizers } from '../../../ops/sources/index.js';
 import { pagerDutyErrorResponse } from '../../../ops/sources/pagerduty.js';
 import type { IngestOutcome } from '../../../store/ops/index.js';
 import type { ServerContext } from '../../context.js';
-import { IngestCommitter, type IngestInput } from '../../ops/group-commit.js';
+import type { IngestCommitter} from '../../ops/group-commit.js';
+import { type IngestInput } from '../../ops/group-commit.js';
 import {
   DEAD_LETTER_BODY_CAP,
   createIngestVerifier,
@@ -17,9 +18,6 @@ import {
   snsSettings,
 } from '../../ops/ingest.js';
 import { errorResponses } from '../../schemas.js';
-
-/** Ingest group transactions in flight at once on PostgreSQL (of the pool's 10 connections). */
-const POSTGRES_GROUPS_IN_FLIGHT = 4;
 
 const IngestParams = Type.Object({ integrationId: Type.String({ minLength: 1, maxLength: 100 }) });
 const IngestQuery = Type.Object({ key: Type.Optional(Type.String({ maxLength: 200 })) });
@@ -117,7 +115,7 @@ function malformed(e: IngestError): OpsdeckError {
  * commit: src/server/ops/group-commit.ts).
  */
 export const ingestRoutes =
-  (kick: () => void): FastifyPluginCallbackTypebox =>
+  (kick: () => void, committer: IngestCommitter): FastifyPluginCallbackTypebox =>
   (app, _options, done) => {
     const ctx = app.opsdeck;
     const metrics = ingestMetrics(ctx);
@@ -125,11 +123,6 @@ export const ingestRoutes =
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-    // Group commit on both dialects: SQLite has one connection, so one group at a time;
-    // PostgreSQL runs a few groups in parallel on its pool (a single pipeline serialised them).
-    const committer = new IngestCommitter(ctx.store, {
-      concurrency: ctx.store.dialect === 'sqlite' ? 1 : POSTGRES_GROUPS_IN_FLIGHT,
-    });
     const commit = (input: IngestInput): Promise<IngestOutcome> => committer.submit(input);
     const store = async (
       auth: { integrationId: string; source: AlertSource },

@@ -90,13 +90,50 @@ for (const { dialect, available } of dialects) {
       expect(await stored('gc')).toBe(25);
     });
 
+    it('stores awkward text exactly (quotes, backslashes, braces, commas, NULL, unicode, newlines)', async () => {
+      const awkward = [
+        'NULL',
+        'null',
+        '{a,b}',
+        'say "hi"',
+        'back\\slash',
+        'line\nbreak',
+        'émoji 🚨',
+        '',
+        ' , ',
+      ];
+      const committer = new IngestCommitter(t.store);
+      const alerts = awkward.map((text, i): Alert => ({
+        ...alert(`awk${i}`, text),
+        labels: { alertname: 'Awkward', instance: `awk${i}`, text },
+        annotations: { description: text },
+        raw: { text },
+      }));
+      const outcome = await committer.submit({
+        integrationId: am.id,
+        receivedAt: new Date().toISOString(),
+        source: 'alertmanager',
+        alerts,
+        acknowledgements: [],
+      });
+      expect(outcome).toEqual({ accepted: awkward.length, duplicates: 0, stored: awkward.length });
+      for (const [i, text] of awkward.entries()) {
+        const stored = await t.store.ops.alerts.get(`alertmanager:awk${i}`);
+        expect(stored?.summary).toBe(text);
+        expect(stored?.labels['text']).toBe(text);
+        expect(stored?.annotations['description']).toBe(text);
+      }
+    });
+
     it('stores a burst in one transaction, and a failing request fails alone', async () => {
       let transactions = 0;
-      const counting: Pick<TransactionStore, 'transaction' | 'ops'> = {
-        ops: t.store.ops,
-        transaction: (fn) => {
-          transactions++;
-          return t.store.transaction(fn);
+      const counting: Pick<TransactionStore, 'ops'> = {
+        ops: {
+          ...t.store.ops,
+          ingestMany: (inputs) => {
+            transactions++;
+            return t.store.ops.ingestMany(inputs);
+          },
         },
       };
       const committer = new IngestCommitter(counting);

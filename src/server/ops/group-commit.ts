@@ -23,21 +23,21 @@ export interface IngestCommitterOptions {
 /**
  * Group commit for ingestion. Requests submitted during one turn of the event loop (the requests
  * whose bodies arrived together) and those that queue while a group is committing are stored
- * together: one transaction, one multi-row upsert and one multi-row inbox insert
- * (`ops.ingestMany`). Each caller's promise settles only after the transaction holding its
- * alerts has committed, so "a 2xx means committed" holds while one commit (one WAL write on
- * SQLite, one WAL flush on PostgreSQL) serves many requests. When a group's transaction fails,
+ * together by `ops.ingestMany`: on SQLite one transaction with one multi-row upsert and one
+ * multi-row inbox insert, on PostgreSQL one statement doing both. Each caller's promise settles
+ * only after its alerts are committed, so "a 2xx means committed" holds while one commit (one
+ * WAL write on SQLite, one WAL flush on PostgreSQL) serves many requests. When a group fails,
  * its requests are stored again one by one, so a bad one fails alone.
  */
 export class IngestCommitter {
-  readonly #store: Pick<Store, 'transaction'>;
+  readonly #store: Pick<Store, 'ops'>;
   readonly #concurrency: number;
   readonly #queue: Pending[] = [];
   #running = 0;
   #scheduled = false;
   #lastActive = 0;
 
-  constructor(store: Pick<Store, 'transaction'>, options: IngestCommitterOptions = {}) {
+  constructor(store: Pick<Store, 'ops'>, options: IngestCommitterOptions = {}) {
     this.#store = store;
     this.#concurrency = Math.max(1, options.concurrency ?? 1);
   }
@@ -72,7 +72,7 @@ export class IngestCommitter {
     try {
       let outcomes: IngestOutcome[] | undefined;
       try {
-        outcomes = await this.#store.transaction((tx) => tx.ops.ingestMany(group.map((p) => p.input)));
+        outcomes = await this.#store.ops.ingestMany(group.map((p) => p.input));
       } catch (error) {
         if (group.length === 1) {
           group[0]!.reject(error);
@@ -80,9 +80,7 @@ export class IngestCommitter {
         }
         // Nothing of the group was committed: store each on its own so only a failing one fails.
         for (const p of group) {
-          await this.#store
-            .transaction((tx) => tx.ops.ingestMany([p.input]))
-            .then(([o]) => p.resolve(o!), p.reject);
+          await this.#store.ops.ingestMany([p.input]).then(([o]) => p.resolve(o!), p.reject);
         }
         return;
       }

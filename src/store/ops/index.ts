@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { OpsdeckError } from '../../core/errors.js';
 import { newId, randomSecret } from '../../core/ids.js';
 import { hashSecret } from '../../core/secret-hash.js';
@@ -262,6 +262,164 @@ function rawJson(raw: unknown): string {
   return s.length <= RAW_ALERT_CAP ? s : JSON.stringify({ truncated: true, bytes: s.length });
 }
 
+interface PlannedAlert {
+  alert: Alert;
+  hash: string;
+  count: number;
+  integrationId: string;
+  first: string;
+  at: string;
+}
+
+interface IngestPlan {
+  /** One row per dedup key (a statement may touch a row once): its last content in the group. */
+  alerts: PlannedAlert[];
+  inbox: { integration_id: string; received_at: string; batch: string; alert_count: number }[];
+  /** Latest receipt per integration. */
+  lastAt: Map<string, string>;
+  outcomes: IngestOutcome[];
+}
+
+/**
+ * What storing a group of requests writes, given the content hashes stored now: a repeat of a
+ * stored alert (or of one earlier in the group) is a duplicate, not queued for the processor.
+ */
+function planIngest(
+  inputs: readonly Parameters<OpsStore['ingest']>[0][],
+  existing: ReadonlyMap<string, string>,
+): IngestPlan {
+  const last = new Map<string, PlannedAlert>();
+  const plan: IngestPlan = { alerts: [], inbox: [], lastAt: new Map(), outcomes: [] };
+  for (const input of inputs) {
+    const at = input.receivedAt;
+    const queued: Alert[] = [];
+    let duplicates = 0;
+    for (const alert of input.alerts) {
+      const hash = contentHash(alert);
+      const prev = last.get(alert.dedupKey);
+      const known = prev?.hash ?? existing.get(alert.dedupKey);
+      if (known === hash) duplicates++;
+      else queued.push(alert);
+      last.set(alert.dedupKey, {
+        alert,
+        hash,
+        count: (prev?.count ?? 0) + 1,
+        integrationId: input.integrationId,
+        first: prev?.first ?? at,
+        at,
+      });
+    }
+    if (queued.length > 0 || input.acknowledgements.length > 0) {
+      plan.inbox.push({
+        integration_id: input.integrationId,
+        received_at: at,
+        batch: JSON.stringify({
+          source: input.source,
+          alerts: queued.map((a) => ({ ...a, raw: undefined })),
+          acknowledgements: input.acknowledgements,
+        }),
+        alert_count: queued.length + input.acknowledgements.length,
+      });
+    }
+    const seen = plan.lastAt.get(input.integrationId);
+    if (seen === undefined || seen < at) plan.lastAt.set(input.integrationId, at);
+    plan.outcomes.push({ accepted: input.alerts.length, duplicates, stored: queued.length });
+  }
+  plan.alerts = [...last.values()];
+  return plan;
+}
+
+/** The ops_alerts row of a planned alert as ingestion writes it (processor columns empty). */
+function alertRow({ alert: a, hash, count, integrationId, first, at }: PlannedAlert) {
+  return {
+    dedup_key: a.dedupKey,
+    integration_id: integrationId,
+    source: a.source,
+    fingerprint: a.fingerprint,
+    status: a.status,
+    severity: a.severity,
+    summary: a.summary,
+    labels: JSON.stringify(a.labels),
+    annotations: JSON.stringify(a.annotations),
+    starts_at: a.startsAt,
+    ends_at: a.endsAt ?? null,
+    source_group_key: a.groupKey ?? null,
+    generator_url: a.generatorUrl ?? null,
+    content_hash: hash,
+    seen_count: count,
+    first_received_at: first,
+    last_received_at: at,
+    raw: rawJson(a.raw),
+    tracked_status: null,
+    group_key: null,
+    service_id: null,
+    incident_id: null,
+    silenced_by: null,
+    flapping: 0,
+    first_seen: null,
+    last_seen: null,
+    changes: '[]',
+  };
+}
+
+/** Columns ingestion writes, with their PostgreSQL array types (for unnest). */
+const INGEST_COLUMNS = [
+  ['dedup_key', 'text'],
+  ['integration_id', 'text'],
+  ['source', 'text'],
+  ['fingerprint', 'text'],
+  ['status', 'text'],
+  ['severity', 'text'],
+  ['summary', 'text'],
+  ['labels', 'text'],
+  ['annotations', 'text'],
+  ['starts_at', 'text'],
+  ['ends_at', 'text'],
+  ['source_group_key', 'text'],
+  ['generator_url', 'text'],
+  ['content_hash', 'text'],
+  ['seen_count', 'integer'],
+  ['first_received_at', 'text'],
+  ['last_received_at', 'text'],
+  ['raw', 'text'],
+] as const;
+
+/**
+ * PostgreSQL: the group's alerts upserted and its inbox rows appended in one statement, one array
+ * parameter per column (unnest), so its size never nears the 65,535-parameter limit.
+ */
+function upsertStatement(plan: IngestPlan): RawBuilder<unknown> {
+  const rows = plan.alerts.map(alertRow);
+  const arrays = INGEST_COLUMNS.map(
+    ([column, type]) => sql`${rows.map((r) => r[column])}::${sql.raw(type)}[]`,
+  );
+  const names = sql.raw(INGEST_COLUMNS.map(([c]) => c).join(', '));
+  const updates = sql.raw(
+    INGEST_COLUMNS.filter(([c]) => !['dedup_key', 'source', 'fingerprint', 'first_received_at'].includes(c))
+      .map(([c]) =>
+        c === 'seen_count'
+          ? 'seen_count = ops_alerts.seen_count + excluded.seen_count'
+          : `${c} = excluded.${c}`,
+      )
+      .join(', '),
+  );
+  const inbox = plan.inbox;
+  return sql`with upserted as (
+      insert into ops_alerts (${names}, flapping, changes)
+      select *, 0, '[]' from unnest(${sql.join(arrays)})
+      on conflict (dedup_key) do update set ${updates}
+      returning 1
+    ), queued as (
+      insert into ops_inbox (integration_id, received_at, batch, alert_count)
+      select i, r, b, n from unnest(${inbox.map((r) => r.integration_id)}::text[], ${inbox.map((r) => r.received_at)}::text[],
+        ${inbox.map((r) => r.batch)}::text[], ${inbox.map((r) => r.alert_count)}::integer[])
+        with ordinality as t(i, r, b, n, position)
+      order by position
+      returning 1
+    )
+    select (select count(*) from upserted) as alerts, (select count(*) from queued) as batches`;
+}
+
 export function createOpsStore(ctx: StoreContext): OpsStore {
   const { db } = ctx;
   const now = () => iso(ctx.clock.now());
@@ -441,97 +599,57 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
     },
   };
 
-  const ingestMany: OpsStore['ingestMany'] = (inputs) =>
-    withTransaction(ctx, async (trx) => {
-      // One upsert row per dedup key (a statement may touch a row once): the last content of the
-      // key in this group of requests, with how many times it came and when it first came.
-      const last = new Map<
-        string,
-        { alert: Alert; hash: string; count: number; integrationId: string; first: string; at: string }
-      >();
-      const existing = new Map<string, string>();
-      const keys = [...new Set(inputs.flatMap((input) => input.alerts.map((a) => a.dedupKey)))];
-      for (const part of chunks(keys, 500)) {
-        const rows = await trx
-          .selectFrom('ops_alerts')
-          .select(['dedup_key', 'content_hash'])
-          .where('dedup_key', 'in', part)
-          .execute();
-        for (const r of rows) existing.set(r.dedup_key, r.content_hash);
-      }
-      const outcomes: IngestOutcome[] = [];
-      const inboxRows: { integration_id: string; received_at: string; batch: string; alert_count: number }[] =
-        [];
-      const lastAt = new Map<string, string>();
-      for (const input of inputs) {
-        const at = input.receivedAt;
-        const queued: Alert[] = [];
-        let duplicates = 0;
-        for (const alert of input.alerts) {
-          const hash = contentHash(alert);
-          const prev = last.get(alert.dedupKey);
-          const known = prev?.hash ?? existing.get(alert.dedupKey);
-          if (known === hash) duplicates++;
-          else queued.push(alert);
-          last.set(alert.dedupKey, {
-            alert,
-            hash,
-            count: (prev?.count ?? 0) + 1,
-            integrationId: input.integrationId,
-            first: prev?.first ?? at,
-            at,
-          });
-        }
-        if (queued.length > 0 || input.acknowledgements.length > 0) {
-          inboxRows.push({
-            integration_id: input.integrationId,
-            received_at: at,
-            batch: JSON.stringify({
-              source: input.source,
-              alerts: queued.map((a) => ({ ...a, raw: undefined })),
-              acknowledgements: input.acknowledgements,
-            }),
-            alert_count: queued.length + input.acknowledgements.length,
-          });
-        }
-        const seen = lastAt.get(input.integrationId);
-        if (seen === undefined || seen < at) lastAt.set(input.integrationId, at);
-        outcomes.push({ accepted: input.alerts.length, duplicates, stored: queued.length });
-      }
-      for (const part of chunks([...last.values()])) {
+  /** Stored content hashes of `keys` (the executor: a transaction on SQLite, the pool on PostgreSQL). */
+  const storedHashes = async (executor: typeof db, keys: readonly string[]): Promise<Map<string, string>> => {
+    const existing = new Map<string, string>();
+    for (const part of chunks(keys, 500)) {
+      const rows = await executor
+        .selectFrom('ops_alerts')
+        .select(['dedup_key', 'content_hash'])
+        .where('dedup_key', 'in', part)
+        .execute();
+      for (const r of rows) existing.set(r.dedup_key, r.content_hash);
+    }
+    return existing;
+  };
+
+  /** At most one write a minute per integration (and process): most requests skip the statement. */
+  const touchIntegrations = async (
+    executor: typeof db,
+    lastAt: ReadonlyMap<string, string>,
+  ): Promise<void> => {
+    for (const [integrationId, at] of lastAt) {
+      const minuteAgo = new Date(Date.parse(at) - 60_000).toISOString();
+      const written = lastReceivedWritten.get(integrationId);
+      if (written !== undefined && written >= minuteAgo) continue;
+      lastReceivedWritten.set(integrationId, at);
+      await executor
+        .updateTable('ops_integrations')
+        .set({ last_received_at: at })
+        .where('id', '=', integrationId)
+        .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', minuteAgo)]))
+        .execute();
+    }
+  };
+
+  const ingestMany: OpsStore['ingestMany'] = async (inputs) => {
+    const keys = [...new Set(inputs.flatMap((input) => input.alerts.map((a) => a.dedupKey)))];
+    if (ctx.dialect === 'postgres') {
+      // Two round trips whatever the group's size: the stored hashes, then one statement that
+      // upserts every alert and appends every inbox row (atomic as a single statement). Reading
+      // the hashes outside that statement races a concurrent change of the same alert exactly as
+      // a read inside a READ COMMITTED transaction would: the row is still written once.
+      const plan = planIngest(inputs, await storedHashes(db, keys));
+      if (plan.alerts.length > 0 || plan.inbox.length > 0) await sql`${upsertStatement(plan)}`.execute(db);
+      await touchIntegrations(db, plan.lastAt);
+      return plan.outcomes;
+    }
+    return withTransaction(ctx, async (trx) => {
+      const plan = planIngest(inputs, await storedHashes(trx, keys));
+      for (const part of chunks(plan.alerts)) {
         await trx
           .insertInto('ops_alerts')
-          .values(
-            part.map(({ alert: a, hash, count, integrationId, first, at }) => ({
-              dedup_key: a.dedupKey,
-              integration_id: integrationId,
-              source: a.source,
-              fingerprint: a.fingerprint,
-              status: a.status,
-              severity: a.severity,
-              summary: a.summary,
-              labels: JSON.stringify(a.labels),
-              annotations: JSON.stringify(a.annotations),
-              starts_at: a.startsAt,
-              ends_at: a.endsAt ?? null,
-              source_group_key: a.groupKey ?? null,
-              generator_url: a.generatorUrl ?? null,
-              content_hash: hash,
-              seen_count: count,
-              first_received_at: first,
-              last_received_at: at,
-              raw: rawJson(a.raw),
-              tracked_status: null,
-              group_key: null,
-              service_id: null,
-              incident_id: null,
-              silenced_by: null,
-              flapping: 0,
-              first_seen: null,
-              last_seen: null,
-              changes: '[]',
-            })),
-          )
+          .values(part.map(alertRow))
           .onConflict((oc) =>
             oc.column('dedup_key').doUpdateSet((eb) => ({
               integration_id: eb.ref('excluded.integration_id'),
@@ -553,23 +671,11 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
           .execute();
       }
       // In request order: the processor takes the inbox by seq.
-      for (const part of chunks(inboxRows, 300)) await trx.insertInto('ops_inbox').values(part).execute();
-      // At most one write a minute per integration (and process): hot integrations do not
-      // serialise on this row, and most requests skip the statement.
-      for (const [integrationId, at] of lastAt) {
-        const minuteAgo = new Date(Date.parse(at) - 60_000).toISOString();
-        const written = lastReceivedWritten.get(integrationId);
-        if (written !== undefined && written >= minuteAgo) continue;
-        lastReceivedWritten.set(integrationId, at);
-        await trx
-          .updateTable('ops_integrations')
-          .set({ last_received_at: at })
-          .where('id', '=', integrationId)
-          .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', minuteAgo)]))
-          .execute();
-      }
-      return outcomes;
+      for (const part of chunks(plan.inbox, 300)) await trx.insertInto('ops_inbox').values(part).execute();
+      await touchIntegrations(trx, plan.lastAt);
+      return plan.outcomes;
     });
+  };
 
   const ingest: OpsStore['ingest'] = async (input) => (await ingestMany([input]))[0]!;
 

@@ -8,7 +8,7 @@ import { normalizers } from '../../../ops/sources/index.js';
 import { pagerDutyErrorResponse } from '../../../ops/sources/pagerduty.js';
 import type { IngestOutcome } from '../../../store/ops/index.js';
 import type { ServerContext } from '../../context.js';
-import type { IngestCommitter} from '../../ops/group-commit.js';
+import type { IngestCommitter } from '../../ops/group-commit.js';
 import { type IngestInput } from '../../ops/group-commit.js';
 import {
   DEAD_LETTER_BODY_CAP,

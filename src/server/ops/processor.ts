@@ -233,10 +233,11 @@ async function saveState(tx: TransactionStore, w: WorkState): Promise<void> {
     groups.push({ group, ...meta, ...(stored && { stored }) });
   }
   await tx.ops.processor.saveGroups(groups);
-  for (const id of w.touchedIncidents) {
-    const added = w.addedAlerts.get(id);
-    await tx.ops.incidents.refreshAlertFigures(id, w.fullRefresh.has(id) ? undefined : (added ?? []));
-  }
+  await tx.ops.incidents.refreshAlertFiguresMany(
+    [...w.touchedIncidents].map((id) =>
+      w.fullRefresh.has(id) ? { incidentId: id } : { incidentId: id, added: w.addedAlerts.get(id) ?? [] },
+    ),
+  );
 }
 
 /**

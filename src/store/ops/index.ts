@@ -221,6 +221,13 @@ export interface OpsStore {
       incidentId: string,
       added?: readonly { labels: Record<string, string>; firing: boolean }[],
     ): Promise<void>;
+    /** `refreshAlertFigures` of many incidents: the incremental ones in one SELECT and one UPDATE. */
+    refreshAlertFiguresMany(
+      items: readonly {
+        incidentId: string;
+        added?: readonly { labels: Record<string, string>; firing: boolean }[];
+      }[],
+    ): Promise<void>;
   };
   timeline: {
     append(incidentId: string, entry: TimelineEntry): Promise<void>;
@@ -1039,6 +1046,33 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
         })
         .where('id', '=', incidentId)
         .execute();
+    },
+    async refreshAlertFiguresMany(items) {
+      const incremental = new Map<string, readonly { labels: Record<string, string>; firing: boolean }[]>();
+      for (const item of items) {
+        if (item.added === undefined) await incidents.refreshAlertFigures(item.incidentId);
+        else if (item.added.length > 0) incremental.set(item.incidentId, item.added);
+      }
+      for (const part of chunks([...incremental.keys()], 500)) {
+        const rows = await db
+          .selectFrom('ops_incidents')
+          .select(['id', 'alert_count', 'firing_count', 'labels'])
+          .where('id', 'in', part)
+          .execute();
+        if (rows.length === 0) continue;
+        const values = sql.join(
+          rows.map((before) => {
+            const added = incremental.get(before.id) ?? [];
+            const count = Number(before.alert_count);
+            const previous = count > 0 ? [JSON.parse(before.labels) as Record<string, string>] : [];
+            const labels = JSON.stringify(commonLabels([...previous, ...added.map((a) => a.labels)]));
+            const firing = Number(before.firing_count) + added.filter((a) => a.firing).length;
+            return sql`(cast(${before.id} as text), cast(${count + added.length} as integer), cast(${firing} as integer), cast(${labels} as text))`;
+          }),
+        );
+        await sql`update ops_incidents set alert_count = v.column2, firing_count = v.column3, labels = v.column4
+          from (values ${values}) as v where ops_incidents.id = v.column1`.execute(db);
+      }
     },
   };
 

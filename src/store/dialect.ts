@@ -43,6 +43,13 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/**
+ * WAL pages between checkpoints of a connection that checkpoints itself (1,000 by default): a page
+ * written by many transactions in between goes to the database file once. A listening server
+ * checkpoints on a thread of its own instead (src/store/sqlite-checkpointer.ts).
+ */
+export const SQLITE_WAL_AUTOCHECKPOINT = 4000;
+
 type SqliteDialectConfig = ConstructorParameters<typeof SqliteDialect>[0];
 
 /** Prepared statements kept per connection (LRU, keyed by SQL text). */
@@ -130,9 +137,7 @@ function openSqlite(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   // A 64 MiB page cache (the default is 2 MiB): ingestion and the incident processor touch the
   // same hot pages (alerts, inbox, indexes) every transaction; re-reading them cost commit time.
   sqlite.pragma('cache_size = -65536');
-  // Checkpoint the WAL every 4000 pages (16 MiB) rather than 1000: a page written by many
-  // transactions in between goes to the database file once. (The WAL file grows to about that.)
-  sqlite.pragma('wal_autocheckpoint = 4000');
+  sqlite.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT}`);
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: cachingSqliteDatabase(sqlite) }),
   });

@@ -51,3 +51,25 @@ describe('SQLite checkpoint thread', () => {
     expect(Number(rows.rows[0]?.n)).toBe(500);
   });
 });
+
+describe('sqlite_synchronous', () => {
+  it('sets PRAGMA synchronous: NORMAL (1) by default, FULL (2) when asked', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'opsdeck-sync-'));
+    try {
+      for (const [option, expected] of [
+        [undefined, 1],
+        ['normal', 1],
+        ['full', 2],
+      ] as const) {
+        const h = openDatabase(`sqlite:${path.join(dir, `${option ?? 'default'}.db`)}`, {
+          ...(option && { sqliteSynchronous: option }),
+        });
+        const r = await sql<{ synchronous: number }>`pragma synchronous`.execute(h.db);
+        expect(Number(r.rows[0]?.synchronous)).toBe(expected);
+        await h.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -49,6 +49,11 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     'Database: `sqlite:<file>` or `postgres://user:pass@host:port/db` (`postgresql://` too).',
   ),
   key(
+    'sqlite_synchronous',
+    { type: 'enum', values: ['normal', 'full'] },
+    'SQLite commit durability: `normal` survives process crashes, `full` also power loss (slower).',
+  ),
+  key(
     'admin_password',
     { type: 'string', minLength: 8 },
     'Password of the `admin` user created on first start (ignored once any user exists).',

@@ -25,6 +25,7 @@ describe('resolveConfig', () => {
       host: '127.0.0.1',
       port: 8420,
       databaseUrl: 'sqlite:/srv/app/.opsdeck/opsdeck.db',
+      sqliteSynchronous: 'normal',
       adminPassword: undefined,
       logLevel: 'info',
       publicUrl: undefined,
@@ -141,6 +142,10 @@ describe('resolveConfig', () => {
     expect(JSON.stringify(e.details)).not.toContain('hunter2');
   });
 
+  it('reads sqlite_synchronous from the environment', () => {
+    expect(resolveConfig({ env: { OPSDECK_SQLITE_SYNCHRONOUS: 'full' } }).sqliteSynchronous).toBe('full');
+  });
+
   it.each([
     ['port: "8080"', 'port: must be an integer 1-65535'],
     ['host: ""', 'host: must be a non-empty string'],
@@ -149,6 +154,7 @@ describe('resolveConfig', () => {
     ['admin_password: short', 'admin_password: must be a string of at least 8 characters'],
     ['body_limit_bytes: 10', 'body_limit_bytes: must be an integer 1024-104857600'],
     ['trust_proxy: 1', 'trust_proxy: must be true or false'],
+    ['sqlite_synchronous: off', 'sqlite_synchronous: must be one of normal, full'],
   ])('rejects the YAML line %j', (text, message) => {
     expect(lines(errorOf({ env: {}, file: { path: 'c.yaml', text } }))).toEqual([
       expect.stringMatching(

@@ -13,6 +13,8 @@ export interface OpsdeckConfig {
   port: number;
   /** `sqlite:<absolute file>` or a `postgres://` / `postgresql://` URL. */
   databaseUrl: string;
+  /** SQLite `PRAGMA synchronous` (WAL): `normal` (default) or `full`. */
+  sqliteSynchronous: 'normal' | 'full';
   adminPassword: string | undefined;
   logLevel: LogLevel;
   publicUrl: string | undefined;
@@ -51,6 +53,7 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8420,
   logLevel: 'info' as LogLevel,
+  sqliteSynchronous: 'normal' as 'normal' | 'full',
   trustProxy: false,
   sessionTtlHours: 12,
   bodyLimitBytes: 1024 * 1024,
@@ -289,6 +292,7 @@ export function resolveConfig(input: ResolveConfigInput): OpsdeckConfig {
     host: get<string>('host') ?? DEFAULTS.host,
     port: get<number>('port') ?? DEFAULTS.port,
     databaseUrl,
+    sqliteSynchronous: get<'normal' | 'full'>('sqlite_synchronous') ?? DEFAULTS.sqliteSynchronous,
     adminPassword: get<string>('admin_password'),
     logLevel: get<LogLevel>('log_level') ?? DEFAULTS.logLevel,
     publicUrl: get<string>('public_url')?.replace(/\/+$/, ''),

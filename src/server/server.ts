@@ -41,7 +41,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = createLogger({ level: config.logLevel });
   const stdout = options.stdout ?? process.stdout;
-  const handle = openDatabase(config.databaseUrl, options.cwd ? { cwd: options.cwd } : {});
+  const handle = openDatabase(config.databaseUrl, {
+    ...(options.cwd && { cwd: options.cwd }),
+    sqliteSynchronous: config.sqliteSynchronous,
+  });
   let store: Store;
   let app: FastifyInstance;
   try {

@@ -60,7 +60,10 @@ export async function startSqliteCheckpointer(
   let stopping = false;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const fail = (message: string): void => {
-    logger.warn({ error: message }, 'SQLite checkpoint thread failed; the server connection checkpoints again');
+    logger.warn(
+      { error: message },
+      'SQLite checkpoint thread failed; the server connection checkpoints again',
+    );
     restore().catch((e: unknown) => logger.error({ err: e }, 'could not restore wal_autocheckpoint'));
   };
   worker.on('message', (m: { error?: string }) => {

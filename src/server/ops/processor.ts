@@ -12,15 +12,17 @@ import { applyIncidentAction, enqueueIncidentChanged } from './incident-actions.
 /**
  * Work per processor transaction: inbox batches, and alerts in them (the first batch is taken
  * whatever its size). Every transaction costs a dozen fixed statements (configuration, state,
- * figures), so many small batches go in one; SQLite has one writer, so its transactions stay
- * short enough (a few ms) to let ingest requests, which must commit before answering, in between.
+ * figures), so many small batches go in one; but the processing between statements holds the
+ * event loop (and SQLite's one writer), so transactions stay short enough to let ingest requests,
+ * which must commit before answering, in between. Measured on PostgreSQL: 1,000 alerts per
+ * transaction gave single-alert requests p99 53-61 ms, 200 gave 31 ms (and more throughput).
  */
 /** The longest pause the processor makes for busy ingestion between two transactions. */
 const MAX_YIELD_MS = 250;
 
 const PER_TRANSACTION = {
   sqlite: { batches: 200, alerts: 200 },
-  postgres: { batches: 500, alerts: 1000 },
+  postgres: { batches: 200, alerts: 200 },
 } as const;
 
 interface PipelineConfig {

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { OpsdeckConfig } from '../config/index.js';
 import { createStore, ensureAdmin, openDatabase, type Store } from '../store/index.js';
-import { startSqliteCheckpointer, type SqliteCheckpointer } from '../store/sqlite-checkpointer.js';
+import { startSqliteCheckpointer } from '../store/sqlite-checkpointer.js';
 import { buildApp } from './app.js';
 import { createLogger } from './logging.js';
 
@@ -63,15 +63,11 @@ export async function startServer(
     app = await buildApp({ config, store, logger });
     if (handle.dialect === 'sqlite' && handle.location !== ':memory:') {
       const file = handle.location;
-      let checkpointer: Promise<SqliteCheckpointer> | undefined;
       app.opsdeck.background.add({
         name: 'sqlite-checkpoint',
         start() {
-          checkpointer = startSqliteCheckpointer(handle.db, file, logger);
-          checkpointer.catch((e: unknown) => logger.warn({ err: e }, 'SQLite checkpoint thread not started'));
-          return async () => {
-            await (await checkpointer?.catch(() => undefined))?.stop();
-          };
+          const checkpointer = startSqliteCheckpointer(file, logger);
+          return () => checkpointer.stop();
         },
       });
     }

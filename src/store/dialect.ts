@@ -51,9 +51,9 @@ class ImmediateSqliteDriver extends SqliteDriver {
 }
 
 /**
- * WAL pages between checkpoints of a connection that checkpoints itself (1,000 by default): a page
- * written by many transactions in between goes to the database file once. A listening server
- * checkpoints on a thread of its own instead (src/store/sqlite-checkpointer.ts).
+ * WAL pages between the connection's own checkpoints (1,000 by default): a page written by many
+ * transactions in between goes to the database file once. While a server listens, a thread copies
+ * the frames in between (src/store/sqlite-checkpointer.ts), so these checkpoints only finish.
  */
 export const SQLITE_WAL_AUTOCHECKPOINT = 4000;
 

@@ -55,6 +55,8 @@ for (const { dialect, available } of dialects) {
         integrationId: am.id,
       });
       expect(await inboxCount()).toBe(before + 1);
+      // No processor runs in this app: the backlog gauge shows the batch waiting.
+      expect(await metric('opsdeck_ops_inbox_batches')).toContain(`opsdeck_ops_inbox_batches ${before + 1}`);
 
       // Alertmanager HA: the other replica sends the very same notification.
       const again = await ingest(t, am, amPayload('payload-1.json'));

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { Gauge } from 'prom-client';
 import { IngestCommitter } from '../../ops/group-commit.js';
 import { expireStaleAlerts, processInbox } from '../../ops/processor.js';
 import { incidentsRoutes } from './incidents-routes.js';
@@ -25,6 +26,15 @@ export const opsContext: FastifyPluginAsync = async (app) => {
   // PostgreSQL runs a few groups in parallel on its pool (a single pipeline serialised them).
   const committer = new IngestCommitter(ctx.store, {
     concurrency: ctx.store.dialect === 'sqlite' ? 1 : POSTGRES_GROUPS_IN_FLIGHT,
+  });
+  // The processor yields to busy ingestion: how far it trails is worth watching.
+  new Gauge({
+    name: 'opsdeck_ops_inbox_batches',
+    help: 'Accepted ingest batches (requests) not yet processed into incidents',
+    registers: [ctx.metrics.registry],
+    async collect() {
+      this.set(await ctx.store.ops.inbox.count());
+    },
   });
   let wake: (() => void) | undefined;
   let kickTimer: NodeJS.Timeout | undefined;

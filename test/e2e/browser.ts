@@ -2,7 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type ConsoleMessage, type Page, type Response } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  type Page,
+  type Response,
+} from 'playwright-core';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -136,6 +143,49 @@ export class PageWatch {
       csp = Array.isArray(recorded) ? recorded.map(String) : [];
     }
     return [...this.problems, ...csp.map((v) => `CSP violation: ${v}`)];
+  }
+}
+
+/**
+ * One fresh browser profile (no cookies) per test, whose page is watched for errors: `open()` in
+ * the test, `close()` in afterEach, which returns what the page saw go wrong (console errors,
+ * exceptions, CSP violations, unexpected HTTP errors). Every visit while signed out asks /api/me
+ * first and is told 401, so that is expected.
+ */
+export class WatchedPages {
+  #context: BrowserContext | undefined;
+  #watch: PageWatch | undefined;
+
+  constructor(
+    private readonly options: {
+      browser: () => Browser;
+      baseUrl: () => string;
+      viewport: { width: number; height: number };
+      /** Default wait for an element; shorter than the test timeout, so a miss names its locator. */
+      timeoutMs: number;
+    },
+  ) {}
+
+  async open(): Promise<{ page: Page; watch: PageWatch }> {
+    const context = await this.options.browser().newContext({
+      baseURL: this.options.baseUrl(),
+      viewport: this.options.viewport,
+    });
+    this.#context = context;
+    context.setDefaultTimeout(this.options.timeoutMs);
+    const page = await context.newPage();
+    const watch = await PageWatch.attach(page);
+    this.#watch = watch;
+    watch.expect('GET', '/api/me', 401);
+    return { page, watch };
+  }
+
+  async close(): Promise<string[]> {
+    const problems = this.#watch ? await this.#watch.collect() : [];
+    await this.#context?.close();
+    this.#context = undefined;
+    this.#watch = undefined;
+    return problems;
   }
 }
 

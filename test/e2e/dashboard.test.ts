@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer } from '../helpers/server.js';
+import type { PageWatch } from './browser.js';
 import {
-  PageWatch,
+  WatchedPages,
   apiRequest,
   apiSession,
   chromiumAvailability,
@@ -21,8 +22,12 @@ type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 describe.skipIf(!chromium.available)('the web dashboard in a real browser', { timeout: 90_000 }, () => {
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext | undefined;
-  let watch: PageWatch | undefined;
+  const pages = new WatchedPages({
+    browser: () => browser,
+    baseUrl: () => server.baseUrl,
+    viewport: { width: 1280, height: 800 },
+    timeoutMs: 15_000,
+  });
 
   beforeAll(async () => {
     ensureDashboardBuilt();
@@ -35,23 +40,10 @@ describe.skipIf(!chromium.available)('the web dashboard in a real browser', { ti
     await server?.close();
   });
 
-  /** A fresh browser profile (no cookies) whose page is watched for errors. */
-  async function openPage(): Promise<{ page: Page; watch: PageWatch }> {
-    context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 800 } });
-    // Shorter than the test timeout, so a missing element fails with its locator in the message.
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    watch = await PageWatch.attach(page);
-    // Every visit while signed out asks /api/me first, and is told 401.
-    watch.expect('GET', '/api/me', 401);
-    return { page, watch };
-  }
+  const openPage = (): Promise<{ page: Page; watch: PageWatch }> => pages.open();
 
   afterEach(async () => {
-    const problems = watch ? await watch.collect() : [];
-    await context?.close();
-    context = undefined;
-    watch = undefined;
+    const problems = await pages.close();
     expect(problems, 'console errors, exceptions, CSP violations or unexpected HTTP errors').toEqual([]);
   });
 

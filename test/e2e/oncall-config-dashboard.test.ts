@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../src/server/logging.js';
 import { startTestServer } from '../helpers/server.js';
+import type { PageWatch } from './browser.js';
 import {
-  PageWatch,
+  WatchedPages,
   apiRequest,
   apiSession,
   chromiumAvailability,
@@ -60,8 +61,13 @@ describe.skipIf(!chromium.available)(
   () => {
     let server: TestServer;
     let browser: Browser;
-    let context: BrowserContext | undefined;
-    let watch: PageWatch | undefined;
+    const pages = new WatchedPages({
+      browser: () => browser,
+      baseUrl: () => server.baseUrl,
+      viewport: { width: 1400, height: 900 },
+      // Generous: the CI machine is a slow shared 2-core box. Every wait is on an element or a response.
+      timeoutMs: 30_000,
+    });
     let cookie: string | undefined;
     const logger = createLogger({ level: 'silent' });
 
@@ -80,21 +86,10 @@ describe.skipIf(!chromium.available)(
       await server?.close();
     });
 
-    async function openPage(): Promise<{ page: Page; watch: PageWatch }> {
-      context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1400, height: 900 } });
-      // Generous: the CI machine is a slow shared 2-core box. Every wait is on an element or a response.
-      context.setDefaultTimeout(30_000);
-      const page = await context.newPage();
-      watch = await PageWatch.attach(page);
-      watch.expect('GET', '/api/me', 401);
-      return { page, watch };
-    }
+    const openPage = (): Promise<{ page: Page; watch: PageWatch }> => pages.open();
 
     afterEach(async () => {
-      const problems = watch ? await watch.collect() : [];
-      await context?.close();
-      context = undefined;
-      watch = undefined;
+      const problems = await pages.close();
       expect(problems, 'console errors, exceptions, CSP violations or unexpected HTTP errors').toEqual([]);
     });
 

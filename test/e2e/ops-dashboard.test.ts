@@ -1,12 +1,13 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../src/server/logging.js';
 import { actionLink } from '../../src/server/notify/links.js';
 import { startTestServer } from '../helpers/server.js';
+import type { PageWatch } from './browser.js';
 import {
-  PageWatch,
+  WatchedPages,
   apiRequest,
   apiSession,
   chromiumAvailability,
@@ -43,8 +44,12 @@ describe.skipIf(!chromium.available)(
   () => {
     let server: TestServer;
     let browser: Browser;
-    let context: BrowserContext | undefined;
-    let watch: PageWatch | undefined;
+    const pages = new WatchedPages({
+      browser: () => browser,
+      baseUrl: () => server.baseUrl,
+      viewport: { width: 1400, height: 900 },
+      timeoutMs: 20_000,
+    });
     const logger = createLogger({ level: 'silent' });
 
     beforeAll(async () => {
@@ -67,20 +72,10 @@ describe.skipIf(!chromium.available)(
       await server?.close();
     });
 
-    async function openPage(): Promise<{ page: Page; watch: PageWatch }> {
-      context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1400, height: 900 } });
-      context.setDefaultTimeout(20_000);
-      const page = await context.newPage();
-      watch = await PageWatch.attach(page);
-      watch.expect('GET', '/api/me', 401);
-      return { page, watch };
-    }
+    const openPage = (): Promise<{ page: Page; watch: PageWatch }> => pages.open();
 
     afterEach(async () => {
-      const problems = watch ? await watch.collect() : [];
-      await context?.close();
-      context = undefined;
-      watch = undefined;
+      const problems = await pages.close();
       expect(problems, 'console errors, exceptions, CSP violations or unexpected HTTP errors').toEqual([]);
     });
 

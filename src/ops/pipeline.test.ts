@@ -69,6 +69,27 @@ describe('processBatch', () => {
     expect(resolved.commands.map((c) => c.type)).toEqual(['attach-alert', 'resolve-incident']);
   });
 
+  it('inPlace updates the given state and decides exactly as copying does', () => {
+    const copied = [input({})];
+    const first = processBatch(copied[0]!);
+    expect(copied[0]!.state).toEqual(emptyGroupingState());
+    const copiedResolved = processBatch(
+      input({ state: first.state, batch: amBatch('alertmanager-resolved') }),
+    );
+
+    const own = emptyGroupingState();
+    const a = processBatch(input({ state: own, inPlace: true }));
+    expect(a.state.alerts).toBe(own.alerts);
+    expect(a.state).toEqual(first.state);
+    const firstAlert = own.alerts['alertmanager:5f1d0c2a9b7e3c41'];
+    const b = processBatch(input({ state: own, batch: amBatch('alertmanager-resolved'), inPlace: true }));
+    expect(b.commands).toEqual(copiedResolved.commands);
+    expect(b.state).toEqual(copiedResolved.state);
+    // A changed alert is replaced by a copy: an object read before is left as it was.
+    expect(firstAlert?.status).toBe('firing');
+    expect(own.alerts['alertmanager:5f1d0c2a9b7e3c41']?.status).toBe('resolved');
+  });
+
   it('records a silenced alert but marks its incident as not paging', () => {
     const silence: Silence = {
       kind: 'one-off',

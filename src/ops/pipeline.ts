@@ -54,6 +54,8 @@ export interface PipelineInput {
   services: Readonly<Record<string, Service>>;
   silences: readonly Silence[];
   grouping?: Omit<GroupingConfig, 'scope' | 'groupBy'>;
+  /** Update `state`'s maps in place instead of copying them (see groupingFeeder). */
+  inPlace?: boolean;
 }
 
 /**
@@ -69,7 +71,7 @@ export function processBatch(input: PipelineInput): {
   commands: OpsCommand[];
 } {
   const at = input.now.toISOString();
-  const feeder = groupingFeeder(input.state);
+  const feeder = groupingFeeder(input.state, { inPlace: input.inPlace === true });
   const state = feeder.view;
   const decisions: AlertDecision[] = [];
   const events: GroupingEvent[] = [];

@@ -98,7 +98,7 @@ function summaryOf(action: IncidentAction, incident: IncidentRecord): string {
  * @throws OpsdeckError OPSDECK_E_NOT_FOUND, OPSDECK_E_CONFLICT, OPSDECK_E_VALIDATION
  */
 export async function applyIncidentAction(
-  ctx: ServerContext,
+  ctx: Pick<ServerContext, 'store' | 'clock'>,
   incidentId: string,
   action: IncidentAction,
   actor: Actor,

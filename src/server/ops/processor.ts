@@ -7,6 +7,9 @@ import type { TransactionStore } from '../../store/index.js';
 import type { TimelineEntry } from '../../ops/incident.js';
 import type { GroupRow, InboxItem, TrackedRow } from '../../store/ops/index.js';
 import type { ServerContext } from '../context.js';
+
+/** What the incident processor uses of the server: it also runs in its own thread (./processor-thread.ts). */
+export type ProcessorContext = Pick<ServerContext, 'store' | 'clock'>;
 import { applyIncidentAction, enqueueIncidentChanged } from './incident-actions.js';
 
 /** The longest pause the processor makes for busy ingestion between two transactions. */
@@ -130,7 +133,7 @@ async function flushAttachments(tx: TransactionStore, w: WorkState): Promise<voi
 }
 
 async function applyCommands(
-  ctx: ServerContext,
+  ctx: ProcessorContext,
   tx: TransactionStore,
   w: WorkState,
   commands: readonly OpsCommand[],
@@ -256,7 +259,7 @@ function firingFirst(alerts: readonly Alert[]): Alert[] {
 }
 
 async function processItems(
-  ctx: ServerContext,
+  ctx: ProcessorContext,
   tx: TransactionStore,
   items: readonly InboxItem[],
   config: PipelineConfig,
@@ -288,6 +291,8 @@ async function processItems(
       routing: config.routing,
       services: config.services,
       silences: config.silences,
+      // w.state is this transaction's own: updated in place, not copied per batch.
+      inPlace: true,
     });
     w.state = out.state;
     for (const d of out.decisions) {
@@ -325,7 +330,7 @@ async function processItems(
  * them. Returns the number of batches processed.
  */
 export async function processInbox(
-  ctx: ServerContext,
+  ctx: ProcessorContext,
   opts: {
     maxBatches?: number;
     shouldStop?: () => boolean;
@@ -335,6 +340,8 @@ export async function processInbox(
      * quarters of the time under a flood and the backlog is worked off when it ends.
      */
     ingestBusy?: () => boolean;
+    /** The pause while ingestion is busy, as a multiple of the last transaction's time (default 3). */
+    yieldFactor?: number;
   } = {},
 ): Promise<number> {
   const max = opts.maxBatches ?? Number.POSITIVE_INFINITY;
@@ -356,7 +363,7 @@ export async function processInbox(
     done += n;
     // Let requests waiting on the event loop (and their commits) in before the next transaction.
     if (opts.ingestBusy?.()) {
-      const pause = Math.min(3 * (performance.now() - started), MAX_YIELD_MS);
+      const pause = Math.min((opts.yieldFactor ?? 3) * (performance.now() - started), MAX_YIELD_MS);
       await new Promise((resolve) => setTimeout(resolve, pause));
     } else await new Promise((resolve) => setImmediate(resolve));
   }
@@ -368,7 +375,7 @@ export async function processInbox(
  * (src/ops/grouping.ts expireAlerts), and the incidents whose alerts are then all resolved.
  * Returns the number of alerts timed out.
  */
-export async function expireStaleAlerts(ctx: ServerContext): Promise<number> {
+export async function expireStaleAlerts(ctx: ProcessorContext): Promise<number> {
   return ctx.store.transaction(async (tx) => {
     if (!(await tx.ops.processor.tryLock())) return 0;
     const now = ctx.clock.now();

@@ -7,6 +7,7 @@ import { notifyMigration } from './0005-notify.js';
 import { estateMigration } from './0006-estate.js';
 import { certsMigration } from './0007-certs.js';
 import { opsGroupMembersMigration } from './0008-ops-group-members.js';
+import { opsAlertsIndexesMigration } from './0009-ops-alerts-indexes.js';
 
 /** All migrations in order. Names are permanent: never rename or edit an applied migration. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-estate': estateMigration,
   '0007-certs': certsMigration,
   '0008-ops-group-members': opsGroupMembersMigration,
+  '0009-ops-alerts-indexes': opsAlertsIndexesMigration,
 };
 
 /** A static provider (no folder scan), so bundled and compiled builds find every migration. */

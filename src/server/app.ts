@@ -29,6 +29,7 @@ import { authContext } from './routes/auth/index.js';
 import { healthContext } from './routes/health/index.js';
 import { tokensContext } from './routes/tokens/index.js';
 import { usersContext } from './routes/users/index.js';
+import type { ProcessorThreadOptions } from './ops/processor-thread.js';
 import { ErrorResponse } from './schemas.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { createValidatorCompiler } from './validation.js';
@@ -47,6 +48,8 @@ export interface BuildAppOptions {
    * Bounds how late a revocation made by another replica or the CLI takes effect; 0 disables.
    */
   authCacheMs?: number;
+  /** Run the incident processor in its own thread (startServer; see ServerContext.processorThread). */
+  processorThread?: ProcessorThreadOptions;
 }
 
 const DEFAULT_AUTH_CACHE_MS = 2_000;
@@ -106,6 +109,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     background: new BackgroundTasks(),
     jobHandlers: new Map(),
     verifiers: {},
+    ...(opts.processorThread && { processorThread: opts.processorThread }),
   };
   app.decorate('opsdeck', context);
   app.decorate('registeredRoutes', [] as RegisteredRoute[]);

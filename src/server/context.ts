@@ -6,6 +6,7 @@ import type { AuthCache } from './auth/auth-cache.js';
 import type { IngestAuth, SignedLinkAuth } from './auth/route-permission.js';
 import type { BackgroundTasks } from './background.js';
 import type { JobHandler } from './jobs/types.js';
+import type { ProcessorThreadOptions } from './ops/processor-thread.js';
 import type { ServerMetrics } from './metrics.js';
 
 /** What route plugins need, decorated once on the app as `app.opsdeck`. */
@@ -25,6 +26,11 @@ export interface ServerContext {
    * key) and `signed-link` (an HMAC-signed action link). Registered by the context that owns
    * them; the guard calls them, so authentication still happens in one place.
    */
+  /**
+   * Set by `startServer` when the database can be opened by another thread (a file or
+   * PostgreSQL): the incident processor then runs in its own thread (src/server/ops/processor-thread.ts).
+   */
+  processorThread?: ProcessorThreadOptions;
   verifiers: {
     ingest?: (request: FastifyRequest) => Promise<IngestAuth>;
     signedLink?: (request: FastifyRequest) => Promise<SignedLinkAuth>;

@@ -60,7 +60,20 @@ export async function startServer(
           'It is shown only this once. Log in and change it (Settings > Users).\n\n',
       );
     }
-    app = await buildApp({ config, store, logger });
+    app = await buildApp({
+      config,
+      store,
+      logger,
+      // The incident processor gets its own thread and connection where another thread can open
+      // the database (not an in-memory SQLite database).
+      ...(handle.location !== ':memory:' && {
+        processorThread: {
+          databaseUrl: handle.dialect === 'sqlite' ? `sqlite:${handle.location}` : config.databaseUrl,
+          sqliteSynchronous: config.sqliteSynchronous,
+          logLevel: config.logLevel,
+        },
+      }),
+    });
     if (handle.dialect === 'sqlite' && handle.location !== ':memory:') {
       const file = handle.location;
       app.opsdeck.background.add({

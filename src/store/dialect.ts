@@ -42,11 +42,39 @@ export interface OpenDatabaseOptions {
   sqliteSynchronous?: 'normal' | 'full';
 }
 
-/** Every SQLite transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a
- * read-then-write transaction (the audit append) cannot be overtaken by another process. */
+/** How long a SQLite transaction waits for the write lock held by another connection. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Every SQLite transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a
+ * read-then-write transaction (the audit append) cannot be overtaken by another process.
+ * While another connection holds the lock (the incident processor's thread, a CLI command), the
+ * wait polls every millisecond instead of sleeping in SQLite's busy handler: that handler blocks
+ * the thread, i.e. the server's event loop, for the whole wait, while polling lets requests
+ * arriving meanwhile be read (and join the next ingest group commit).
+ */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #sqlite: BetterSqlite3.Database;
+  constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database) {
+    super(config);
+    this.#sqlite = sqlite;
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+    this.#sqlite.pragma('busy_timeout = 0');
+    try {
+      for (;;) {
+        try {
+          await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+          return;
+        } catch (e) {
+          if ((e as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw e;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    } finally {
+      this.#sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    }
   }
 }
 
@@ -97,12 +125,14 @@ export function cachingSqliteDatabase(
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) {
+  readonly #sqlite: BetterSqlite3.Database;
+  constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database) {
     super(config);
     this.#config = config;
+    this.#sqlite = sqlite;
   }
   override createDriver(): SqliteDriver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#sqlite);
   }
 }
 
@@ -139,14 +169,14 @@ function openSqlite(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   // A 64 MiB page cache (the default is 2 MiB): ingestion and the incident processor touch the
   // same hot pages (alerts, inbox, indexes) every transaction; re-reading them cost commit time.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT}`);
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: cachingSqliteDatabase(sqlite) }),
+    dialect: new ImmediateSqliteDialect({ database: cachingSqliteDatabase(sqlite) }, sqlite),
   });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }

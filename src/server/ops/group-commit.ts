@@ -36,10 +36,24 @@ export class IngestCommitter {
   #running = 0;
   #scheduled = false;
   #lastActive = 0;
+  #activity: Float64Array | undefined;
 
   constructor(store: Pick<Store, 'ops'>, options: IngestCommitterOptions = {}) {
     this.#store = store;
     this.#concurrency = Math.max(1, options.concurrency ?? 1);
+  }
+
+  /**
+   * Where to record `Date.now()` whenever a group commit starts or ends: shared with the incident
+   * processor's thread (./processor-thread.ts), which yields while ingestion is busy.
+   */
+  set activity(activity: Float64Array | undefined) {
+    this.#activity = activity;
+  }
+
+  #active(): void {
+    this.#lastActive = Date.now();
+    if (this.#activity) this.#activity[0] = this.#lastActive;
   }
 
   /** Whether requests are waiting or committing, or were within the last 50 ms (a busy sender). */
@@ -68,7 +82,7 @@ export class IngestCommitter {
 
   async #commit(group: Pending[]): Promise<void> {
     this.#running++;
-    this.#lastActive = Date.now();
+    this.#active();
     try {
       let outcomes: IngestOutcome[] | undefined;
       try {
@@ -87,6 +101,7 @@ export class IngestCommitter {
       group.forEach((p, i) => p.resolve(outcomes[i]!));
     } finally {
       this.#running--;
+      this.#active();
       if (this.#queue.length > 0) this.#schedule();
     }
   }

@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { normalize } from '../src/ops/sources/alertmanager.js';
+import { startProcessorThread, type ProcessorThread } from '../src/server/ops/processor-thread.js';
+import { sqliteFileOf } from '../src/store/dialect.js';
+import { openTestStore, testDialects, type TestStore } from './helpers/databases.js';
+
+/**
+ * The incident processor in its own thread (as `opsdeck serve` runs it): it opens its own
+ * connection, turns the inbox into incidents when woken, stops cleanly, and reports a thread that
+ * could not start (the server then processes in-process). On SQLite, a transaction of the request
+ * thread waiting for the write lock another connection holds must leave the event loop running.
+ */
+const dialects = await testDialects();
+
+function webhook(fingerprints: string[]): unknown {
+  return {
+    receiver: 'opsdeck',
+    status: 'firing',
+    alerts: fingerprints.map((fp) => ({
+      status: 'firing',
+      labels: { alertname: 'DiskFull', instance: fp },
+      annotations: { summary: `disk full on ${fp}` },
+      startsAt: '2026-11-27T08:00:00.000Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus:9090/graph',
+      fingerprint: fp,
+    })),
+    groupLabels: { alertname: 'DiskFull' },
+    commonLabels: { alertname: 'DiskFull' },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    version: '4',
+    groupKey: '{}:{alertname="DiskFull"}',
+    truncatedAlerts: 0,
+  };
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const errors: unknown[][] = [];
+const logger = { error: (...args: unknown[]) => void errors.push(args) };
+
+for (const { dialect, available } of dialects) {
+  describe.skipIf(!available)(`incident processor thread on ${dialect}`, () => {
+    let ts: TestStore | undefined;
+    let thread: ProcessorThread | undefined;
+    afterEach(async () => {
+      await thread?.stop();
+      thread = undefined;
+      await ts?.close();
+      ts = undefined;
+      errors.length = 0;
+    });
+
+    it('opens the incident of ingested alerts in its own thread, and stops', async () => {
+      ts = await openTestStore(dialect);
+      const { integration } = await ts.store.ops.integrations.create({
+        name: 'am',
+        source: 'alertmanager',
+        createdBy: 'test',
+      });
+      const batch = normalize(webhook(['a1b2c3d4e5f60001', 'a1b2c3d4e5f60002']));
+      if (!batch.ok) throw new Error(batch.error.message);
+      await ts.store.ops.ingest({
+        integrationId: integration.id,
+        source: 'alertmanager',
+        receivedAt: new Date().toISOString(),
+        alerts: batch.value.alerts,
+        acknowledgements: [],
+      });
+      const exits: number[] = [];
+      thread = startProcessorThread({ databaseUrl: ts.database.url, logLevel: 'silent' }, logger, () =>
+        exits.push(1),
+      );
+      thread.wake();
+      await until(async () => (await ts!.store.ops.inbox.count()) === 0, 30_000);
+      const incidents = await ts.store.ops.incidents.list({ limit: 10 });
+      expect(incidents).toHaveLength(1);
+      expect(incidents[0]).toMatchObject({ status: 'triggered', alertCount: 2, firingCount: 2 });
+      await thread.stop();
+      expect(thread.alive).toBe(false);
+      expect(exits).toEqual([]);
+      expect(errors).toEqual([]);
+    }, 60_000);
+  });
+}
+
+describe('incident processor thread that cannot start', () => {
+  it('reports the exit so the server can process in-process', async () => {
+    const exits: number[] = [];
+    errors.length = 0;
+    // A database below a regular file cannot be created.
+    const dir = mkdtempSync(path.join(tmpdir(), 'opsdeck-thread-'));
+    writeFileSync(path.join(dir, 'file'), '');
+    const thread = startProcessorThread(
+      { databaseUrl: `sqlite:${path.join(dir, 'file', 'opsdeck.db')}`, logLevel: 'silent' },
+      logger,
+      () => exits.push(1),
+    );
+    await until(() => Promise.resolve(exits.length > 0), 30_000);
+    expect(thread.alive).toBe(false);
+    expect(errors.map((e) => e[1])).toContain('incident processor thread failed');
+    expect(JSON.stringify(errors)).toContain('Cannot create the SQLite database');
+    await thread.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});
+
+describe('SQLite write lock held by another connection', () => {
+  let ts: TestStore | undefined;
+  afterEach(async () => {
+    await ts?.close();
+    ts = undefined;
+  });
+
+  it('is waited for without blocking the event loop', async () => {
+    ts = await openTestStore('sqlite');
+    const other = new BetterSqlite3(sqliteFileOf(ts.database.url));
+    try {
+      other.exec('begin immediate');
+      // Released by a timer of this thread: a wait that blocks the event loop would never see it.
+      setTimeout(() => other.exec('commit'), 300);
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 10);
+      const started = performance.now();
+      const count = await ts.store.transaction((tx) => tx.ops.inbox.count());
+      clearInterval(ticker);
+      expect(count).toBe(0);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+      expect(ticks).toBeGreaterThanOrEqual(10);
+    } finally {
+      other.close();
+    }
+  });
+});

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
-import type { DialectName } from './dialect.js';
+import type { DialectName, SqliteStatements } from './dialect.js';
 import type { Database } from './schema.js';
 
 /** What every context store is built from: an executor (the pool or a transaction) and settings. */
 export interface StoreContext {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** SQLite: the connection's prepared statements (DatabaseHandle.sqlite); only inside a transaction. */
+  sqlite?: SqliteStatements;
   clock: Clock;
   /** True when `db` is a transaction; writers that need one open their own otherwise. */
   inTransaction: boolean;

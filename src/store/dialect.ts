@@ -20,9 +20,19 @@ import type { Database } from './schema.js';
  */
 export type DialectName = 'sqlite' | 'postgres';
 
+/** Prepared statements on the SQLite connection itself (cached by SQL text), for hot paths. */
+export interface SqliteStatements {
+  prepare(sql: string): BetterSqlite3.Statement;
+}
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: DialectName;
+  /**
+   * SQLite only: the connection under `db`, for statements too hot for a query builder (the
+   * ingest upsert). Used only inside a transaction of `db`, which holds the one connection.
+   */
+  sqlite?: SqliteStatements;
   /** For messages: the file, or the URL without its password. */
   location: string;
   close(): Promise<void>;
@@ -175,10 +185,11 @@ function openSqlite(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   // same hot pages (alerts, inbox, indexes) every transaction; re-reading them cost commit time.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT}`);
+  const statements = cachingSqliteDatabase(sqlite);
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: cachingSqliteDatabase(sqlite) }, sqlite),
+    dialect: new ImmediateSqliteDialect({ database: statements }, sqlite),
   });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite: statements, location: file, close: () => db.destroy() };
 }
 
 function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle {

@@ -79,12 +79,13 @@ function bind(ctx: StoreContext): TransactionStore {
 
 /** The store over an open database (see `openDatabase`). Closing stays with the handle's owner. */
 export function createStore(
-  handle: Pick<DatabaseHandle, 'db' | 'dialect'>,
+  handle: Pick<DatabaseHandle, 'db' | 'dialect' | 'sqlite'>,
   options: CreateStoreOptions = {},
 ): Store {
   const ctx: StoreContext = {
     db: handle.db,
     dialect: handle.dialect,
+    ...(handle.sqlite && { sqlite: handle.sqlite }),
     clock: options.clock ?? systemClock,
     inTransaction: false,
   };

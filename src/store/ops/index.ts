@@ -395,41 +395,37 @@ const INGEST_COLUMNS = [
  * PostgreSQL: the group's alerts upserted and its inbox rows appended in one statement, one array
  * parameter per column (unnest), so its size never nears the 65,535-parameter limit.
  */
-const INGEST_NAMES = sql.raw(INGEST_COLUMNS.map(([c]) => c).join(', '));
+const INGEST_NAMES = INGEST_COLUMNS.map(([c]) => c).join(', ');
 
 /** What a stored alert takes from a newer receipt of it (the first receipt and identity stay). */
-const INGEST_UPDATES = sql.raw(
-  INGEST_COLUMNS.filter(([c]) => !['dedup_key', 'source', 'fingerprint', 'first_received_at'].includes(c))
-    .map(([c]) =>
-      c === 'seen_count'
-        ? 'seen_count = ops_alerts.seen_count + excluded.seen_count'
-        : `${c} = excluded.${c}`,
-    )
-    .join(', '),
-);
+const INGEST_UPDATES = INGEST_COLUMNS.filter(
+  ([c]) => !['dedup_key', 'source', 'fingerprint', 'first_received_at'].includes(c),
+)
+  .map(([c]) =>
+    c === 'seen_count' ? 'seen_count = ops_alerts.seen_count + excluded.seen_count' : `${c} = excluded.${c}`,
+  )
+  .join(', ');
 
 /**
- * SQLite: one multi-row upsert. Written as raw SQL rather than with the insert builder, which
- * inspects every row object to find its columns (7% of an ingest request's CPU for 50-alert
- * batches in bench:ingest); the text is the same for the same row count, so the statement cache
- * (src/store/dialect.ts) reuses it.
+ * SQLite: the upsert of one alert and the insert of one inbox row, run as prepared statements on
+ * the connection (DatabaseHandle.sqlite) inside the group's transaction. Built with Kysely, even
+ * as raw SQL, compiling the group's statements cost 13% of an ingest request's CPU for 50-alert
+ * batches in bench:ingest (a frozen node per value); a prepared statement binds the values as they are.
  */
-function sqliteUpsertStatement(alerts: readonly PlannedAlert[]): RawBuilder<unknown> {
-  const values = alerts.map((a) => {
-    const row = alertRow(a);
-    return sql`(${sql.join(INGEST_COLUMNS.map(([c]) => row[c]))})`;
-  });
-  return sql`insert into ops_alerts (${INGEST_NAMES}) values ${sql.join(values)}
-    on conflict (dedup_key) do update set ${INGEST_UPDATES}`;
-}
+const SQLITE_UPSERT = `insert into ops_alerts (${INGEST_NAMES})
+  values (${INGEST_COLUMNS.map(() => '?').join(', ')})
+  on conflict (dedup_key) do update set ${INGEST_UPDATES}`;
+const SQLITE_INBOX =
+  'insert into ops_inbox (integration_id, received_at, batch, alert_count) values (?, ?, ?, ?)';
+const SQLITE_HASH = 'select content_hash from ops_alerts where dedup_key = ?';
 
 function upsertStatement(plan: IngestPlan): RawBuilder<unknown> {
   const rows = plan.alerts.map(alertRow);
   const arrays = INGEST_COLUMNS.map(
     ([column, type]) => sql`${rows.map((r) => r[column])}::${sql.raw(type)}[]`,
   );
-  const names = INGEST_NAMES;
-  const updates = INGEST_UPDATES;
+  const names = sql.raw(INGEST_NAMES);
+  const updates = sql.raw(INGEST_UPDATES);
   const inbox = plan.inbox;
   return sql`with upserted as (
       insert into ops_alerts (${names}, flapping, changes)
@@ -672,10 +668,23 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
       return plan.outcomes;
     }
     return withTransaction(ctx, async (trx) => {
-      const plan = planIngest(inputs, await storedHashes(trx, keys));
-      for (const part of chunks(plan.alerts)) await sqliteUpsertStatement(part).execute(trx);
+      const statements = ctx.sqlite;
+      if (!statements) throw new Error('A SQLite store needs its connection (open it with openDatabase)');
+      const hash = statements.prepare(SQLITE_HASH);
+      const existing = new Map<string, string>();
+      for (const key of keys) {
+        const row = hash.get(key) as { content_hash: string } | undefined;
+        if (row) existing.set(key, row.content_hash);
+      }
+      const plan = planIngest(inputs, existing);
+      const upsert = statements.prepare(SQLITE_UPSERT);
+      for (const a of plan.alerts) {
+        const row = alertRow(a);
+        upsert.run(INGEST_COLUMNS.map(([c]) => row[c]));
+      }
       // In request order: the processor takes the inbox by seq.
-      for (const part of chunks(plan.inbox, 300)) await trx.insertInto('ops_inbox').values(part).execute();
+      const inbox = statements.prepare(SQLITE_INBOX);
+      for (const r of plan.inbox) inbox.run(r.integration_id, r.received_at, r.batch, r.alert_count);
       await touchIntegrations(trx, plan.lastAt);
       return plan.outcomes;
     });

@@ -19,14 +19,17 @@ const MAX_YIELD_MS = 250;
  * Work per processor transaction: inbox batches, and alerts in them (the first batch is taken
  * whatever its size). Every transaction costs a dozen fixed statements (configuration, state,
  * figures), so many small batches go in one. While ingestion is busy, transactions stay short:
- * the processing between statements holds the event loop (and SQLite's one writer) from ingest
- * requests, which must commit before answering; measured on PostgreSQL, 1,000 alerts per
- * transaction gave single-alert requests p99 53-61 ms, 200 gave 31 ms. With ingestion idle, a
+ * a transaction holds SQLite's one write lock from ingest requests, which must commit before
+ * answering (and, in-process, the event loop). Measured in bench:ingest (SQLite, processor in its
+ * own thread, two runs each): 200 alerts per busy transaction gave 50-alert batches p99 52-64 ms
+ * at 18,500-21,500 alerts/s, 80 gave 43-57 ms at 22,600-25,900, 40 gave 48-50 ms at
+ * 25,400-27,400 (single alerts: p99 16-17 ms at 80, 12-13 ms at 40); earlier, in-process on
+ * PostgreSQL, 1,000 gave single-alert p99 53-61 ms and 200 gave 31 ms. With ingestion idle, a
  * backlog is worked off in larger ones (200 a transaction left 331 of 1,387 batches after 30 s
  * on PostgreSQL, 1,000 drained it in 12 s).
  */
 const PER_TRANSACTION = {
-  busy: { batches: 200, alerts: 200 },
+  busy: { batches: 200, alerts: 40 },
   idle: { batches: 1000, alerts: 1000 },
 } as const;
 

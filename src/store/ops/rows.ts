@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Alert, AlertSource, AlertStatus, Severity } from '../../ops/alert.js';
 import type { IncidentStatus } from '../../ops/incident.js';
 import type { OpsAlertsTable, OpsIncidentsTable, OpsIntegrationsTable } from './schema.js';
@@ -140,9 +140,8 @@ export function contentHash(a: Pick<Alert, 'status' | 'startsAt' | 'endsAt' | 'l
   const labels = Object.keys(a.labels)
     .sort()
     .map((k) => [k, a.labels[k]]);
-  return createHash('sha256')
-    .update(JSON.stringify([a.status, a.startsAt, a.endsAt ?? null, labels]))
-    .digest('hex');
+  // One-shot hash (no Hash object per alert): ingestion hashes every alert it receives.
+  return hash('sha256', JSON.stringify([a.status, a.startsAt, a.endsAt ?? null, labels]), 'hex');
 }
 
 /** Labels every alert of the list has with the same value. */

@@ -64,14 +64,17 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * arriving meanwhile be read (and join the next ingest group commit).
  */
 class ImmediateSqliteDriver extends SqliteDriver {
-  readonly #sqlite: BetterSqlite3.Database;
+  /** Prepared once: `pragma()` prepares its statement on every call (2% of an ingest request's CPU). */
+  readonly #noWait: BetterSqlite3.Statement;
+  readonly #wait: BetterSqlite3.Statement;
   constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database) {
     super(config);
-    this.#sqlite = sqlite;
+    this.#noWait = sqlite.prepare('pragma busy_timeout = 0');
+    this.#wait = sqlite.prepare(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-    this.#sqlite.pragma('busy_timeout = 0');
+    this.#noWait.run();
     try {
       for (;;) {
         try {
@@ -83,7 +86,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
     } finally {
-      this.#sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+      this.#wait.run();
     }
   }
 }

@@ -3,7 +3,7 @@ import type { Alert } from '../src/ops/alert.js';
 import { IngestCommitter, type IngestInput } from '../src/server/ops/group-commit.js';
 import type { TransactionStore } from '../src/store/index.js';
 import { testDialects } from './helpers/databases.js';
-import { createIntegration, ingest, type TestIntegration } from './helpers/ops.js';
+import { amWebhook, createIntegration, ingest, type TestIntegration } from './helpers/ops.js';
 import { buildTestApp, json, type TestApp } from './helpers/server.js';
 
 /**
@@ -24,29 +24,6 @@ function alert(fp: string, summary: string | null = `alert ${fp}`): Alert {
     annotations: {},
     startsAt: '2026-11-27T08:00:00.000Z',
     raw: {},
-  };
-}
-
-function webhook(fps: string[]) {
-  return {
-    receiver: 'opsdeck',
-    status: 'firing',
-    alerts: fps.map((fp) => ({
-      status: 'firing',
-      labels: { alertname: 'GroupCommit', instance: fp },
-      annotations: { summary: `alert ${fp}` },
-      startsAt: '2026-11-27T08:00:00.000Z',
-      endsAt: '0001-01-01T00:00:00Z',
-      generatorURL: 'http://prometheus:9090/graph',
-      fingerprint: fp,
-    })),
-    groupLabels: { alertname: 'GroupCommit' },
-    commonLabels: { alertname: 'GroupCommit' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager:9093',
-    version: '4',
-    groupKey: '{}:{alertname="GroupCommit"}',
-    truncatedAlerts: 0,
   };
 }
 
@@ -74,7 +51,7 @@ for (const { dialect, available } of dialects) {
     it('answers concurrent requests after one shared commit, deduplicating across them', async () => {
       // 30 requests at once: 25 distinct alerts, 5 repeats of alerts sent in the same burst.
       const fps = Array.from({ length: 25 }, (_, i) => `gc${i.toString().padStart(4, '0')}`);
-      const bodies = [...fps, ...fps.slice(0, 5)].map((fp) => webhook([fp]));
+      const bodies = [...fps, ...fps.slice(0, 5)].map((fp) => amWebhook('GroupCommit', 'firing', [{ fp }]));
       const responses = await Promise.all(bodies.map((b) => ingest(t, am, b)));
       expect(responses.map((r) => r.statusCode)).toEqual(bodies.map(() => 202));
       const outcomes = responses.map((r) =>

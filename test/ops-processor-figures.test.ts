@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processInbox } from '../src/server/ops/processor.js';
 import { commonLabels } from '../src/store/ops/index.js';
 import { testDialects } from './helpers/databases.js';
-import { createIntegration, ingest, type TestIntegration } from './helpers/ops.js';
+import { amWebhook, createIntegration, ingest, type TestIntegration } from './helpers/ops.js';
 import { buildTestApp, json, type TestApp } from './helpers/server.js';
 
 /**
@@ -19,29 +19,6 @@ interface IncidentView {
   alertCount: number;
   firingCount: number;
   labels: Record<string, string>;
-}
-
-function webhook(status: 'firing' | 'resolved', alerts: { fp: string; labels: Record<string, string> }[]) {
-  return {
-    receiver: 'opsdeck',
-    status,
-    alerts: alerts.map((a) => ({
-      status,
-      labels: a.labels,
-      annotations: { summary: `alert ${a.fp}` },
-      startsAt: '2026-11-27T08:00:00.000Z',
-      endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-11-27T08:30:00.000Z',
-      generatorURL: 'http://prometheus:9090/graph',
-      fingerprint: a.fp,
-    })),
-    groupLabels: { alertname: 'DiskFull' },
-    commonLabels: { alertname: 'DiskFull' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager:9093',
-    version: '4',
-    groupKey: '{}:{alertname="DiskFull"}',
-    truncatedAlerts: 0,
-  };
 }
 
 for (const { dialect, available } of dialects) {
@@ -91,7 +68,7 @@ for (const { dialect, available } of dialects) {
       let next = 0;
       for (const n of [1, 3, 6]) {
         const batch = Array.from({ length: n }, () => alert(next++));
-        expect((await ingest(t, am, webhook('firing', batch))).statusCode).toBe(202);
+        expect((await ingest(t, am, amWebhook('DiskFull', 'firing', batch))).statusCode).toBe(202);
         expect(await processInbox(t.app.opsdeck, { maxBatches: 1 })).toBe(1);
         const inc = await incident();
         expect({ alertCount: inc.alertCount, firingCount: inc.firingCount, labels: inc.labels }).toEqual(
@@ -107,8 +84,10 @@ for (const { dialect, available } of dialects) {
     it('recomputes when attached alerts resolve, and a duplicate changes nothing', async () => {
       // Three members resolve (a change of attached alerts); a firing duplicate is dropped at
       // ingest (same content) and never reaches the processor.
-      expect((await ingest(t, am, webhook('resolved', [alert(0), alert(5), alert(9)]))).statusCode).toBe(202);
-      expect((await ingest(t, am, webhook('firing', [alert(1)]))).statusCode).toBe(202);
+      expect(
+        (await ingest(t, am, amWebhook('DiskFull', 'resolved', [alert(0), alert(5), alert(9)]))).statusCode,
+      ).toBe(202);
+      expect((await ingest(t, am, amWebhook('DiskFull', 'firing', [alert(1)]))).statusCode).toBe(202);
       expect(await processInbox(t.app.opsdeck)).toBe(1);
       const inc = await incident();
       expect({ alertCount: inc.alertCount, firingCount: inc.firingCount, labels: inc.labels }).toEqual(
@@ -116,7 +95,9 @@ for (const { dialect, available } of dialects) {
       );
       expect(inc).toMatchObject({ status: 'triggered', alertCount: 10, firingCount: 7 });
       // Two new alerts after the recompute: incremental again from the recomputed figures.
-      expect((await ingest(t, am, webhook('firing', [alert(10), alert(11)]))).statusCode).toBe(202);
+      expect((await ingest(t, am, amWebhook('DiskFull', 'firing', [alert(10), alert(11)]))).statusCode).toBe(
+        202,
+      );
       expect(await processInbox(t.app.opsdeck)).toBe(1);
       const after = await incident();
       expect({ alertCount: after.alertCount, firingCount: after.firingCount, labels: after.labels }).toEqual(

@@ -7,6 +7,7 @@ import { normalize } from '../src/ops/sources/alertmanager.js';
 import { startProcessorThread, type ProcessorThread } from '../src/server/ops/processor-thread.js';
 import { sqliteFileOf } from '../src/store/dialect.js';
 import { openTestStore, testDialects, type TestStore } from './helpers/databases.js';
+import { amWebhook } from './helpers/ops.js';
 
 /**
  * The incident processor in its own thread (as `opsdeck serve` runs it): it opens its own
@@ -15,29 +16,6 @@ import { openTestStore, testDialects, type TestStore } from './helpers/databases
  * thread waiting for the write lock another connection holds must leave the event loop running.
  */
 const dialects = await testDialects();
-
-function webhook(fingerprints: string[]): unknown {
-  return {
-    receiver: 'opsdeck',
-    status: 'firing',
-    alerts: fingerprints.map((fp) => ({
-      status: 'firing',
-      labels: { alertname: 'DiskFull', instance: fp },
-      annotations: { summary: `disk full on ${fp}` },
-      startsAt: '2026-11-27T08:00:00.000Z',
-      endsAt: '0001-01-01T00:00:00Z',
-      generatorURL: 'http://prometheus:9090/graph',
-      fingerprint: fp,
-    })),
-    groupLabels: { alertname: 'DiskFull' },
-    commonLabels: { alertname: 'DiskFull' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager:9093',
-    version: '4',
-    groupKey: '{}:{alertname="DiskFull"}',
-    truncatedAlerts: 0,
-  };
-}
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -69,7 +47,9 @@ for (const { dialect, available } of dialects) {
         source: 'alertmanager',
         createdBy: 'test',
       });
-      const batch = normalize(webhook(['a1b2c3d4e5f60001', 'a1b2c3d4e5f60002']));
+      const batch = normalize(
+        amWebhook('DiskFull', 'firing', [{ fp: 'a1b2c3d4e5f60001' }, { fp: 'a1b2c3d4e5f60002' }]),
+      );
       if (!batch.ok) throw new Error(batch.error.message);
       await ts.store.ops.ingest({
         integrationId: integration.id,

@@ -20,6 +20,37 @@ export function amPayload(name: string): Record<string, unknown> {
   return (d['body'] as Record<string, unknown> | undefined) ?? d;
 }
 
+/**
+ * An Alertmanager webhook body (version 4) for one group grouped by `alertname`: each alert has
+ * the given labels (default: `alertname` and `instance` = its fingerprint) and summary `alert <fp>`.
+ */
+export function amWebhook(
+  alertname: string,
+  status: 'firing' | 'resolved',
+  alerts: readonly { fp: string; labels?: Record<string, string> }[],
+): Record<string, unknown> {
+  return {
+    receiver: 'opsdeck',
+    status,
+    alerts: alerts.map((a) => ({
+      status,
+      labels: a.labels ?? { alertname, instance: a.fp },
+      annotations: { summary: `alert ${a.fp}` },
+      startsAt: '2026-11-27T08:00:00.000Z',
+      endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-11-27T08:30:00.000Z',
+      generatorURL: 'http://prometheus:9090/graph',
+      fingerprint: a.fp,
+    })),
+    groupLabels: { alertname },
+    commonLabels: { alertname },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    version: '4',
+    groupKey: `{}:{alertname="${alertname}"}`,
+    truncatedAlerts: 0,
+  };
+}
+
 export interface TestIntegration {
   id: string;
   key: string;

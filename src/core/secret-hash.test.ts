@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   digestsEqual,
@@ -25,6 +26,8 @@ describe('API token secrets', () => {
 
   it('hash to the SHA-256 hex digest and show only a short prefix', () => {
     expect(hashSecret('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    // Stored hashes were made with createHash over UTF-8: non-ASCII secrets hash the same.
+    expect(hashSecret('ключ 🔑')).toBe(createHash('sha256').update('ключ 🔑', 'utf8').digest('hex'));
     expect(displayPrefix('odk_ABCDEFGHIJ')).toBe('odk_ABCDEF');
   });
 

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { randomSecret } from './ids.js';
 
 /** Prefix of every API token secret, so leaked tokens are recognisable by secret scanners. */
@@ -6,9 +6,13 @@ export const API_TOKEN_PREFIX = 'odk_';
 
 const API_TOKEN_PATTERN = /^odk_[A-Za-z0-9_-]{43}$/;
 
-/** SHA-256 of a secret as lowercase hex; what the database stores instead of the secret. */
+/**
+ * SHA-256 of a secret as lowercase hex; what the database stores instead of the secret. One-shot
+ * (no Hash object): every ingest request hashes its key, and the Hash object's create, update and
+ * digest were 7% of an ingest request's CPU in bench:ingest.
+ */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** A new API token secret: `odk_` + 32 random bytes, base64url (47 characters). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelsFingerprint, maxSeverity, parseTime, severityFromWord } from './alert.js';
+import { PayloadReader, labelsFingerprint, maxSeverity, parseTime, severityFromWord } from './alert.js';
 import type { Severity } from './alert.js';
 
 describe('severityFromWord', () => {
@@ -35,6 +35,83 @@ describe('parseTime', () => {
     ['2026-13-40T00:00:00Z', undefined],
   ])('%s -> %s', (input, expected) => {
     expect(parseTime(input)).toBe(expected);
+  });
+
+  // parseTime as it was before its fast path for canonical UTC times: it must answer the same.
+  const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
+  const reference = (s: string): string | undefined => {
+    if (!RFC3339.test(s)) return undefined;
+    const t = Date.parse(s.replace(/(\.\d{3})\d+/, '$1'));
+    return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+  };
+
+  it.each([
+    '2024-02-29T23:59:59Z',
+    '2023-02-29T00:00:00Z',
+    '2026-02-30T00:00:00Z',
+    '2100-02-29T00:00:00Z',
+    '2000-02-29T12:00:00.5Z',
+    '2026-04-31T00:00:00Z',
+    '2026-11-27T24:00:00Z',
+    '2026-11-27T23:60:00Z',
+    '2026-11-27T23:59:60Z',
+    '2026-00-10T00:00:00Z',
+    '2026-11-00T00:00:00Z',
+    '0999-01-01T00:00:00Z',
+    '0050-06-01T00:00:00Z',
+    '2026-11-27T15:33:07.Z',
+    '2026-11-27T15:33:07.12aZ',
+    '2026-11-27T15:33:07.1234567890123Z',
+    '2026-11-27t15:33:07z',
+    '2026-11-27 15:33:07Z',
+    '2026-11-27T15:33:07+00:00',
+    '2026-1-27T15:33:07Z',
+    '+2026-11-27T15:33:07Z',
+    '2026-11-27T15:33:07ZZ',
+    '',
+  ])('%j answers as before its fast path', (input) => {
+    expect(parseTime(input)).toBe(reference(input));
+  });
+
+  it('answers as before its fast path for 20,000 random near-canonical times', () => {
+    let seed = 42;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+    for (let i = 0; i < 20_000; i++) {
+      const fraction = ['', '.', `.${pad(rand(1000), 1 + rand(9))}`, `.${rand(10)}x`][rand(4)]!;
+      const zone = ['Z', 'Z', 'Z', 'z', '+01:00', '-0530', ''][rand(7)]!;
+      const s =
+        `${pad(rand(3000), 4)}-${pad(rand(14), 2)}-${pad(rand(33), 2)}` +
+        `${rand(10) === 0 ? ' ' : 'T'}${pad(rand(26), 2)}:${pad(rand(62), 2)}:${pad(rand(62), 2)}${fraction}${zone}`;
+      expect(parseTime(s), s).toBe(reference(s));
+    }
+  });
+});
+
+describe('PayloadReader.stringMap', () => {
+  it('reads a map of strings, and reports each other value with its path', () => {
+    const r = new PayloadReader();
+    expect(r.stringMap({ a: '1', 'b/c': '2' }, '/labels')).toEqual({ a: '1', 'b/c': '2' });
+    expect(r.stringMap(undefined, '/x')).toEqual({});
+    expect(r.ok).toBe(true);
+    expect(r.stringMap({ a: '1', 'b/c': 2, d: null }, '/labels')).toEqual({ a: '1' });
+    expect(r.stringMap(['a'], '/annotations')).toEqual({});
+    expect(r.problems).toEqual([
+      { path: '/labels/b~1c', message: 'must be a string' },
+      { path: '/labels/d', message: 'must be a string' },
+      { path: '/annotations', message: 'must be an object' },
+    ]);
+  });
+
+  it('drops a "__proto__" key of parsed JSON, as it always did', () => {
+    const parsed = JSON.parse('{"alertname":"A","__proto__":"x"}') as unknown;
+    const labels = new PayloadReader().stringMap(parsed, '/labels');
+    expect(labels).toEqual({ alertname: 'A' });
+    expect(Object.keys(labels)).toEqual(['alertname']);
+    expect(Object.getPrototypeOf(labels)).toBe(Object.prototype);
   });
 });
 

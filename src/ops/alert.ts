@@ -133,11 +133,25 @@ export class PayloadReader {
     return this.fail(path, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
   }
 
-  /** A map of string values (labels, annotations). Absent -> {}. */
+  /**
+   * A map of string values (labels, annotations). Absent -> {}. When every value is a string the
+   * object itself is returned, not a copy (callers never modify it): labels and annotations are
+   * read for every ingested alert, and copying them was a sixth of normalizing.
+   */
   stringMap(v: unknown, path: string): Record<string, string> {
     if (v === undefined || v === null) return {};
     const o = this.object(v, path);
     if (!o) return {};
+    const keys = Object.keys(o);
+    let plain = true;
+    for (const k of keys) {
+      // A "__proto__" key is dropped by the copy below (as it always was), so it takes that path.
+      if (typeof o[k] !== 'string' || k === '__proto__') {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return o as Record<string, string>;
     const out: Record<string, string> = {};
     for (const [k, val] of Object.entries(o)) {
       if (typeof val === 'string') out[k] = val;
@@ -169,8 +183,49 @@ export class PayloadReader {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The value of the decimal digits s[from, to), or -1 when one is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * The ISO form of a UTC timestamp already written as `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with every
+ * field in range (what Alertmanager, Grafana and most senders write), without Date: undefined for
+ * any other shape, which the general path then handles. Ingestion parses every alert's times,
+ * and the general path (regex replace, Date.parse, toISOString) was a quarter of normalizing.
+ */
+function parseCanonicalUtc(s: string): string | undefined {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
+  if (s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return undefined;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 7);
+  const day = digits(s, 8, 10);
+  const hour = digits(s, 11, 13);
+  const minute = digits(s, 14, 16);
+  const second = digits(s, 17, 19);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return undefined;
+  if (minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return undefined;
+  if (n === 20) return `${s.slice(0, 19)}.000Z`;
+  // A fraction: '.' and one or more digits, of which milliseconds are kept.
+  if (s[19] !== '.' || n === 21 || digits(s, 20, n - 1) < 0) return undefined;
+  return `${s.slice(0, 19)}.${`${s.slice(20, Math.min(23, n - 1))}00`.slice(0, 3)}Z`;
+}
+
 /** Parses an RFC 3339 timestamp (any number of fraction digits) to ISO; undefined when invalid. */
 export function parseTime(s: string): string | undefined {
+  const canonical = parseCanonicalUtc(s);
+  if (canonical !== undefined) return canonical;
   if (!RFC3339.test(s)) return undefined;
   // Keep milliseconds: Date.parse accepts nanosecond fractions only on some engines.
   const trimmed = s.replace(/(\.\d{3})\d+/, '$1');

@@ -28,4 +28,16 @@ describe('contentHash', () => {
     expect(contentHash({ ...alert, endsAt: '2026-11-27T09:00:00.000Z' })).not.toBe(stored);
     expect(contentHash({ ...alert, labels: { ...alert.labels, severity: 'warning' } })).not.toBe(stored);
   });
+
+  it('does not depend on the order labels come in (sorted, unsorted, integer-like keys)', () => {
+    const base = { status: 'resolved' as const, startsAt: '2026-11-27T08:00:00.000Z' };
+    const sorted = contentHash({ ...base, labels: { a: '1', b: '2', c: '3' } });
+    expect(contentHash({ ...base, labels: { c: '3', a: '1', b: '2' } })).toBe(sorted);
+    expect(contentHash({ ...base, labels: { b: '2', c: '3', a: '1' } })).toBe(sorted);
+    // Object.keys lists integer-like keys first, in numeric order; the hash sorts them as strings.
+    const numeric = createHash('sha256')
+      .update(JSON.stringify(['resolved', base.startsAt, null, [['10', 'x'], ['9', 'y'], ['a', 'z']]]))
+      .digest('hex');
+    expect(contentHash({ ...base, labels: { a: 'z', '9': 'y', '10': 'x' } })).toBe(numeric);
+  });
 });

@@ -36,7 +36,18 @@ describe('contentHash', () => {
     expect(contentHash({ ...base, labels: { b: '2', c: '3', a: '1' } })).toBe(sorted);
     // Object.keys lists integer-like keys first, in numeric order; the hash sorts them as strings.
     const numeric = createHash('sha256')
-      .update(JSON.stringify(['resolved', base.startsAt, null, [['10', 'x'], ['9', 'y'], ['a', 'z']]]))
+      .update(
+        JSON.stringify([
+          'resolved',
+          base.startsAt,
+          null,
+          [
+            ['10', 'x'],
+            ['9', 'y'],
+            ['a', 'z'],
+          ],
+        ]),
+      )
       .digest('hex');
     expect(contentHash({ ...base, labels: { a: 'z', '9': 'y', '10': 'x' } })).toBe(numeric);
   });

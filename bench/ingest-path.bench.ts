@@ -61,12 +61,14 @@ async function storeFloor(handle: DatabaseHandle, bodies: readonly string[]): Pr
   const parsed = bodies.map((b) => JSON.parse(b) as unknown);
   if (parsed.length === 0) return;
   if (handle.dialect === 'sqlite') {
-    await handle.db.transaction().execute(async () => {
+    // As ingestMany does: prepared statements on the connection inside a Kysely transaction.
+    await handle.db.transaction().execute(() => {
       const insert = handle.sqlite!.prepare('insert into bench_floor (body) values (?)');
       for (const b of bodies) insert.run(b);
+      return Promise.resolve();
     });
   } else {
-    await sql`insert into bench_floor (body) select unnest(${bodies as string[]}::text[])`.execute(handle.db);
+    await sql`insert into bench_floor (body) select unnest(${bodies}::text[])`.execute(handle.db);
   }
 }
 

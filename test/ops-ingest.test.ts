@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { snsSettings } from '../src/server/ops/ingest.js';
+import { countRecorded, snsSettings } from '../src/server/ops/ingest.js';
+import { processInbox } from '../src/server/ops/processor.js';
 import { testDialects } from './helpers/databases.js';
 import {
   amPayload,
@@ -15,8 +16,6 @@ const dialects = await testDialects();
 
 interface IngestBody {
   accepted: number;
-  duplicates: number;
-  stored: number;
   subscription?: { topicArn: string; confirmed: boolean; status: number | null };
 }
 interface ErrorBody {
@@ -37,46 +36,63 @@ for (const { dialect, available } of dialects) {
     });
     afterAll(async () => t?.close());
 
-    it('stores an Alertmanager webhook before answering 202, and the same payload again only once', async () => {
+    it('commits an Alertmanager webhook before answering 202; the processor records the same payload again only once', async () => {
       const am = await createIntegration(t, admin, 'alertmanager');
       expect(am.key).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(am.ingestUrl).toBe(`http://localhost/api/ingest/alertmanager/${am.id}`);
+      // What the server's processor does, with its metrics (no processor runs in this app).
+      const process = () =>
+        processInbox(t.app.opsdeck, { onRecorded: (o) => countRecorded(t.app.opsdeck, o) });
+      await process();
       const before = await inboxCount();
       const first = await ingest(t, am, amPayload('payload-1.json'));
       expect(first.statusCode).toBe(202);
-      expect(json<IngestBody>(first)).toEqual({ accepted: 1, duplicates: 0, stored: 1 });
-      // Committed when the 2xx arrives: readable at once, from a separate query.
-      const stored = await t.store.ops.alerts.get('alertmanager:b1c11497b32ce15e');
-      expect(stored).toMatchObject({
-        status: 'firing',
-        severity: 'critical',
-        labels: { alertname: 'HighErrorRate', instance: 'web-1', service: 'checkout' },
-        seenCount: 1,
-        integrationId: am.id,
-      });
+      expect(json<IngestBody>(first)).toEqual({ accepted: 1 });
+      // Committed when the 2xx arrives: the request's body is in the inbox, read by a separate query.
       expect(await inboxCount()).toBe(before + 1);
-      // No processor runs in this app: the backlog gauge shows the batch waiting.
+      const [row] = await t.store.ops.inbox.take(1);
+      expect(row).toMatchObject({ integrationId: am.id, source: 'alertmanager', record: true });
+      expect(JSON.parse(row!.body!.text)).toEqual(amPayload('payload-1.json'));
       expect(await metric('opsdeck_ops_inbox_batches')).toContain(`opsdeck_ops_inbox_batches ${before + 1}`);
+      expect(await metric('opsdeck_ingest_alerts_total')).toMatch(
+        /opsdeck_ingest_alerts_total\{source="alertmanager",result="accepted"\} 1/,
+      );
+      expect(await t.store.ops.alerts.get('alertmanager:b1c11497b32ce15e')).toBeUndefined();
 
       // Alertmanager HA: the other replica sends the very same notification.
       const again = await ingest(t, am, amPayload('payload-1.json'));
       expect(again.statusCode).toBe(202);
-      expect(json<IngestBody>(again)).toEqual({ accepted: 1, duplicates: 1, stored: 0 });
-      expect(await inboxCount()).toBe(before + 1);
-      expect((await t.store.ops.alerts.get('alertmanager:b1c11497b32ce15e'))?.seenCount).toBe(2);
+      expect(json<IngestBody>(again)).toEqual({ accepted: 1 });
+      expect(await inboxCount()).toBe(before + 2);
+
+      expect(await process()).toBe(2);
+      expect(await inboxCount()).toBe(0);
+      expect(await t.store.ops.alerts.get('alertmanager:b1c11497b32ce15e')).toMatchObject({
+        status: 'firing',
+        severity: 'critical',
+        labels: { alertname: 'HighErrorRate', instance: 'web-1', service: 'checkout' },
+        seenCount: 2,
+        integrationId: am.id,
+      });
       const count = await t.store.db
         .selectFrom('ops_alerts')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .where('dedup_key', '=', 'alertmanager:b1c11497b32ce15e')
         .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(1);
+      const alertsTotal = await metric('opsdeck_ingest_alerts_total');
+      expect(alertsTotal).toMatch(/opsdeck_ingest_alerts_total\{source="alertmanager",result="stored"\} 1$/m);
+      expect(alertsTotal).toMatch(
+        /opsdeck_ingest_alerts_total\{source="alertmanager",result="duplicate"\} 1$/m,
+      );
 
       // A changed status is not a duplicate.
       const resolved = await ingest(t, am, amPayload('payload-3.json'));
-      expect(json<IngestBody>(resolved)).toEqual({ accepted: 2, duplicates: 0, stored: 2 });
+      expect(json<IngestBody>(resolved)).toEqual({ accepted: 2 });
+      await process();
       expect((await t.store.ops.alerts.get('alertmanager:b1c11497b32ce15e'))?.status).toBe('resolved');
       expect(await metric('opsdeck_ingest_alerts_total')).toMatch(
-        /opsdeck_ingest_alerts_total\{source="alertmanager",result="duplicate"\} 1/,
+        /opsdeck_ingest_alerts_total\{source="alertmanager",result="stored"\} 3$/m,
       );
     });
 
@@ -177,13 +193,14 @@ for (const { dialect, available } of dialects) {
       expect(r1.statusCode).toBe(202);
       const b1 = json<IngestBody>(r1);
       expect(b1.accepted).toBeGreaterThan(0);
-      expect(b1.stored).toBe(b1.accepted);
+      await processInbox(t.app.opsdeck);
       const firingAlerts = await t.store.ops.alerts.list({ limit: 100, q: source });
       expect(
         firingAlerts.filter((a) => a.integrationId === i.id && a.status === 'firing').length,
       ).toBeGreaterThan(0);
       const r2 = await ingest(t, i, fixtureText(resolved));
       expect(r2.statusCode).toBe(202);
+      await processInbox(t.app.opsdeck);
       const mine = (await t.store.ops.alerts.list({ limit: 100 })).filter((a) => a.integrationId === i.id);
       expect(mine.some((a) => a.status === 'resolved')).toBe(true);
     });
@@ -256,6 +273,7 @@ for (const { dialect, available } of dialects) {
       const ok = await post(event);
       expect(ok.statusCode).toBe(202);
       expect(json(ok)).toEqual({ status: 'success', message: 'Event processed', dedup_key: 'pd-test-1' });
+      await processInbox(t.app.opsdeck);
       expect(await t.store.ops.alerts.get('pagerduty:pd-test-1')).toMatchObject({
         status: 'firing',
         integrationId: pd.id,
@@ -273,6 +291,7 @@ for (const { dialect, available } of dialects) {
       expect(dls[0]).toMatchObject({ path: '/event_action' });
       const resolve = await post({ routing_key: pd.key, event_action: 'resolve', dedup_key: 'pd-test-1' });
       expect(resolve.statusCode).toBe(202);
+      await processInbox(t.app.opsdeck);
       expect((await t.store.ops.alerts.get('pagerduty:pd-test-1'))?.status).toBe('resolved');
     });
 
@@ -304,7 +323,9 @@ for (const { dialect, available } of dialects) {
           headers: { 'x-amz-sns-message-type': 'Notification' },
         });
         expect(res.statusCode).toBe(202);
-        expect(json<IngestBody>(res)).toMatchObject({ accepted: 1, stored: 1 });
+        expect(json<IngestBody>(res)).toEqual({ accepted: 1 });
+        // The processor normalizes the staged body again, with the SNS message type header kept.
+        await processInbox(t.app.opsdeck);
         const alerts = (await t.store.ops.alerts.list({ limit: 100 })).filter(
           (a) => a.integrationId === cw.id,
         );

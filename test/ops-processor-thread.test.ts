@@ -47,26 +47,38 @@ for (const { dialect, available } of dialects) {
         source: 'alertmanager',
         createdBy: 'test',
       });
-      const batch = normalize(
+      // A staged request, as the ingest route commits it: the thread normalizes and records it.
+      const body = JSON.stringify(
         amWebhook('DiskFull', 'firing', [{ fp: 'a1b2c3d4e5f60001' }, { fp: 'a1b2c3d4e5f60002' }]),
       );
-      if (!batch.ok) throw new Error(batch.error.message);
-      await ts.store.ops.ingest({
-        integrationId: integration.id,
-        source: 'alertmanager',
-        receivedAt: new Date().toISOString(),
-        alerts: batch.value.alerts,
-        acknowledgements: [],
-      });
+      const normalized = normalize(body);
+      if (!normalized.ok) throw new Error(normalized.error.message);
+      await ts.store.ops.accept([
+        {
+          integrationId: integration.id,
+          source: 'alertmanager',
+          receivedAt: new Date().toISOString(),
+          body,
+          count: normalized.value.alerts.length,
+        },
+      ]);
       const exits: number[] = [];
-      thread = startProcessorThread({ databaseUrl: ts.database.url, logLevel: 'silent' }, logger, () =>
-        exits.push(1),
+      const recorded: unknown[] = [];
+      thread = startProcessorThread(
+        { databaseUrl: ts.database.url, logLevel: 'silent' },
+        logger,
+        () => exits.push(1),
+        (outcomes) => recorded.push(...outcomes),
       );
       thread.wake();
       await until(async () => (await ts!.store.ops.inbox.count()) === 0, 30_000);
       const incidents = await ts.store.ops.incidents.list({ limit: 10 });
       expect(incidents).toHaveLength(1);
       expect(incidents[0]).toMatchObject({ status: 'triggered', alertCount: 2, firingCount: 2 });
+      expect(await ts.store.ops.alerts.get('alertmanager:a1b2c3d4e5f60001')).toMatchObject({ seenCount: 1 });
+      // What it recorded reaches this thread (the server counts it on its registry).
+      await until(() => Promise.resolve(recorded.length > 0), 5_000);
+      expect(recorded).toEqual([{ source: 'alertmanager', stored: 2, duplicates: 0 }]);
       await thread.stop();
       expect(thread.alive).toBe(false);
       expect(exits).toEqual([]);

@@ -1,14 +1,12 @@
 import type { Store } from '../../store/index.js';
-import type { IngestOutcome, OpsStore } from '../../store/ops/index.js';
-
-export type IngestInput = Parameters<OpsStore['ingest']>[0];
+import type { AcceptInput } from '../../store/ops/index.js';
 
 /** Requests stored together in one transaction, at most. */
 const MAX_GROUP = 64;
 
 interface Pending {
-  input: IngestInput;
-  resolve: (outcome: IngestOutcome) => void;
+  input: AcceptInput;
+  resolve: () => void;
   reject: (error: unknown) => void;
 }
 
@@ -22,12 +20,12 @@ export interface IngestCommitterOptions {
 
 /**
  * Group commit for ingestion. Requests submitted during one turn of the event loop (the requests
- * whose bodies arrived together) and those that queue while a group is committing are stored
- * together by `ops.ingestMany`: on SQLite one transaction with one multi-row upsert and one
- * multi-row inbox insert, on PostgreSQL one statement doing both. Each caller's promise settles
- * only after its alerts are committed, so "a 2xx means committed" holds while one commit (one
- * WAL write on SQLite, one WAL flush on PostgreSQL) serves many requests. When a group fails,
- * its requests are stored again one by one, so a bad one fails alone.
+ * whose bodies arrived together) and those that queue while a group is committing are committed
+ * together by `ops.accept`: one inbox row per request, on SQLite one transaction, on PostgreSQL
+ * one statement. Each caller's promise settles only after its request is committed, so "a 2xx
+ * means committed" holds while one commit (one WAL write on SQLite, one WAL flush on PostgreSQL)
+ * serves many requests. When a group fails, its requests are committed again one by one, so a bad
+ * one fails alone.
  */
 export class IngestCommitter {
   readonly #store: Pick<Store, 'ops'>;
@@ -61,8 +59,8 @@ export class IngestCommitter {
     return this.#queue.length > 0 || this.#running > 0 || Date.now() - this.#lastActive < 50;
   }
 
-  submit(input: IngestInput): Promise<IngestOutcome> {
-    return new Promise<IngestOutcome>((resolve, reject) => {
+  submit(input: AcceptInput): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       this.#queue.push({ input, resolve, reject });
       this.#schedule();
     });
@@ -84,21 +82,18 @@ export class IngestCommitter {
     this.#running++;
     this.#active();
     try {
-      let outcomes: IngestOutcome[] | undefined;
       try {
-        outcomes = await this.#store.ops.ingestMany(group.map((p) => p.input));
+        await this.#store.ops.accept(group.map((p) => p.input));
       } catch (error) {
         if (group.length === 1) {
           group[0]!.reject(error);
           return;
         }
-        // Nothing of the group was committed: store each on its own so only a failing one fails.
-        for (const p of group) {
-          await this.#store.ops.ingestMany([p.input]).then(([o]) => p.resolve(o!), p.reject);
-        }
+        // Nothing of the group was committed: commit each on its own so only a failing one fails.
+        for (const p of group) await this.#store.ops.accept([p.input]).then(p.resolve, p.reject);
         return;
       }
-      group.forEach((p, i) => p.resolve(outcomes[i]!));
+      for (const p of group) p.resolve();
     } finally {
       this.#running--;
       this.#active();

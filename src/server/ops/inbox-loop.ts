@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RecordOutcome } from '../../store/ops/index.js';
 import { expireStaleAlerts, processInbox, type ProcessorContext } from './processor.js';
 
 /** The inbox is processed at least this often... */
@@ -11,6 +12,8 @@ export interface InboxLoopOptions {
   ingestBusy: () => boolean;
   /** See processInbox. */
   yieldFactor?: number;
+  /** See processInbox (the counts of opsdeck_ingest_alerts_total{result="stored"|"duplicate"}). */
+  onRecorded?: (outcomes: readonly RecordOutcome[]) => void;
   logger: Pick<Logger, 'error'>;
 }
 
@@ -40,6 +43,7 @@ export function startInboxLoop(ctx: ProcessorContext, opts: InboxLoopOptions): I
           shouldStop: () => stopped,
           ingestBusy: opts.ingestBusy,
           ...(opts.yieldFactor !== undefined && { yieldFactor: opts.yieldFactor }),
+          ...(opts.onRecorded && { onRecorded: opts.onRecorded }),
         });
         if (Date.now() - lastExpire >= EXPIRE_INTERVAL_MS) {
           lastExpire = Date.now();

@@ -36,7 +36,7 @@ export function ingestMetrics(ctx: ServerContext): IngestMetrics {
       }),
       alerts: new Counter({
         name: 'opsdeck_ingest_alerts_total',
-        help: 'Alerts accepted by ingestion, by source and result (stored, duplicate)',
+        help: 'Alerts by source and result: accepted (committed by an ingest request), then stored (new or changed) or duplicate (recorded by the incident processor)',
         labelNames: ['source', 'result'] as const,
         registers,
       }),
@@ -50,6 +50,21 @@ export function ingestMetrics(ctx: ServerContext): IngestMetrics {
     metricsOf.set(ctx, m);
   }
   return m;
+}
+
+/**
+ * Counts what the incident processor recorded of accepted requests (its `onRecorded`, in this
+ * thread or relayed from its own): opsdeck_ingest_alerts_total{result="stored"|"duplicate"}.
+ */
+export function countRecorded(
+  ctx: ServerContext,
+  outcomes: readonly { source: string; stored: number; duplicates: number }[],
+): void {
+  const metrics = ingestMetrics(ctx);
+  for (const o of outcomes) {
+    if (o.stored > 0) metrics.alerts.inc({ source: o.source, result: 'stored' }, o.stored);
+    if (o.duplicates > 0) metrics.alerts.inc({ source: o.source, result: 'duplicate' }, o.duplicates);
+  }
 }
 
 /** The ingest key of a request: `Authorization: Bearer <key>`, Basic auth password, or `?key=`. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { RecordOutcome } from '../../store/ops/index.js';
 
 /** Ingestion counts as busy this long after its last commit started or ended. */
 export const INGEST_BUSY_MS = 50;
@@ -49,12 +50,14 @@ export interface ProcessorThread {
  * in-process, single-alert throughput within the noise). On SQLite
  * the two connections share the one write lock; the request thread waits for it without blocking
  * its event loop (src/store/dialect.ts). `onExit` is called when the thread stops other than by
- * `stop()` (the caller then processes in-process).
+ * `stop()` (the caller then processes in-process); `onRecorded` with what each of its
+ * transactions recorded (metrics live in this thread).
  */
 export function startProcessorThread(
   options: ProcessorThreadOptions,
   logger: Pick<Logger, 'error'>,
   onExit: () => void,
+  onRecorded?: (outcomes: readonly Pick<RecordOutcome, 'source' | 'stored' | 'duplicates'>[]) => void,
 ): ProcessorThread {
   const activity = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT);
   // From sources (tests, tsx) the worker is TypeScript.
@@ -86,9 +89,13 @@ export function startProcessorThread(
   let stopping = false;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.on('error', (e) => logger.error({ err: e }, 'incident processor thread failed'));
-  worker.on('message', (m: { failed?: string }) => {
-    if (m.failed !== undefined) logger.error({ error: m.failed }, 'incident processor thread failed');
-  });
+  worker.on(
+    'message',
+    (m: { failed?: string; recorded?: Pick<RecordOutcome, 'source' | 'stored' | 'duplicates'>[] }) => {
+      if (m.failed !== undefined) logger.error({ error: m.failed }, 'incident processor thread failed');
+      if (m.recorded) onRecorded?.(m.recorded);
+    },
+  );
   worker.on('exit', (code) => {
     alive = false;
     if (stopping) return;

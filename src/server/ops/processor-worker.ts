@@ -29,6 +29,11 @@ const loop = startInboxLoop(
   {
     ingestBusy: () => Date.now() - activity[0]! < INGEST_BUSY_MS,
     yieldFactor: data.yieldFactor,
+    // Counted on the server's registry, in the request thread.
+    onRecorded: (outcomes) =>
+      port.postMessage({
+        recorded: outcomes.map((o) => ({ source: o.source, stored: o.stored, duplicates: o.duplicates })),
+      }),
     logger,
   },
 );

@@ -5,7 +5,8 @@ import { route, type RoutingConfig, type Service } from '../../ops/routing.js';
 import type { Silence } from '../../ops/silences.js';
 import type { TransactionStore } from '../../store/index.js';
 import type { TimelineEntry } from '../../ops/incident.js';
-import type { GroupRow, InboxItem, TrackedRow } from '../../store/ops/index.js';
+import { normalizers } from '../../ops/sources/index.js';
+import type { GroupRow, InboxItem, RecordOutcome, TrackedRow } from '../../store/ops/index.js';
 import type { ServerContext } from '../context.js';
 
 /** What the incident processor uses of the server: it also runs in its own thread (./processor-thread.ts). */
@@ -261,6 +262,53 @@ function firingFirst(alerts: readonly Alert[]): Alert[] {
   return [...alerts.filter((a) => a.status === 'firing'), ...alerts.filter((a) => a.status !== 'firing')];
 }
 
+/**
+ * Turns accepted requests into what the pipeline works on: a staged body is normalized again (the
+ * same normalizer, body, headers and receipt time as at the request, so the same alerts; one that
+ * fails now, after a code change, is kept as a dead letter and skipped), and the alerts of every
+ * request not recorded yet are recorded in ops_alerts, in order, leaving only the new or changed
+ * ones to process (duplicates are counted, not processed again).
+ */
+async function recordItems(
+  tx: TransactionStore,
+  items: readonly InboxItem[],
+): Promise<{ items: InboxItem[]; outcomes: RecordOutcome[] }> {
+  const ready: InboxItem[] = [];
+  for (const item of items) {
+    if (!item.body) {
+      ready.push(item);
+      continue;
+    }
+    const r = normalizers[item.source](item.body.text, item.body.headers, { receivedAt: item.receivedAt });
+    if (!r.ok) {
+      await tx.ops.deadLetters.add({
+        integrationId: item.integrationId,
+        receivedAt: item.receivedAt,
+        contentType: null,
+        body: item.body.text,
+        bodyBytes: Buffer.byteLength(item.body.text, 'utf8'),
+        truncated: false,
+        errorCode: r.error.code,
+        path: r.error.path,
+        message: `accepted, then rejected by the processor: ${r.error.message}`,
+      });
+      continue;
+    }
+    ready.push({ ...item, alerts: r.value.alerts, acknowledgements: r.value.acknowledgements });
+  }
+  const toRecord = ready.filter((i) => i.record);
+  if (toRecord.length === 0) return { items: ready, outcomes: [] };
+  const { changed, outcomes } = await tx.ops.processor.record(toRecord);
+  const changedOf = new Map(toRecord.map((item, i) => [item, changed[i]!]));
+  return {
+    items: ready.map((item) => {
+      const alerts = changedOf.get(item);
+      return alerts ? { ...item, alerts, record: false } : item;
+    }),
+    outcomes,
+  };
+}
+
 async function processItems(
   ctx: ProcessorContext,
   tx: TransactionStore,
@@ -325,7 +373,8 @@ async function processItems(
 }
 
 /**
- * Processes the ingest inbox in order: each accepted batch goes through routing, silences and
+ * Processes the ingest inbox in order: each accepted request is recorded in ops_alerts
+ * (deduplicated: see recordItems), and its new or changed alerts go through routing, silences and
  * grouping (src/ops/pipeline.ts) with the on-call configuration, and the resulting commands open,
  * attach to and resolve incidents (with timeline entries and `incident.changed` jobs). One
  * processor at a time: a PostgreSQL advisory lock (another replica holding it makes this return
@@ -345,6 +394,8 @@ export async function processInbox(
     ingestBusy?: () => boolean;
     /** The pause while ingestion is busy, as a multiple of the last transaction's time (default 3). */
     yieldFactor?: number;
+    /** Called after each committed transaction with what recording its requests found. */
+    onRecorded?: (outcomes: readonly RecordOutcome[]) => void;
   } = {},
 ): Promise<number> {
   const max = opts.maxBatches ?? Number.POSITIVE_INFINITY;
@@ -352,17 +403,21 @@ export async function processInbox(
   // shouldStop: a stopping server leaves the rest of the inbox (durable) to the next start.
   while (done < max && !opts.shouldStop?.()) {
     const started = performance.now();
+    let recorded: RecordOutcome[] = [];
     const n = await ctx.store.transaction(async (tx) => {
       if (!(await tx.ops.processor.tryLock())) return -1;
       const limits = PER_TRANSACTION[opts.ingestBusy?.() ? 'busy' : 'idle'];
-      const items = await tx.ops.inbox.take(Math.min(limits.batches, max - done), limits.alerts);
-      if (items.length === 0) return 0;
+      const taken = await tx.ops.inbox.take(Math.min(limits.batches, max - done), limits.alerts);
+      if (taken.length === 0) return 0;
       const config = await tx.oncall.pipelineConfig();
+      const { items, outcomes } = await recordItems(tx, taken);
+      recorded = outcomes;
       await processItems(ctx, tx, items, config);
-      await tx.ops.inbox.remove(items.map((i) => i.seq));
-      return items.length;
+      await tx.ops.inbox.remove(taken.map((i) => i.seq));
+      return taken.length;
     });
     if (n <= 0) break;
+    if (recorded.length > 0) opts.onRecorded?.(recorded);
     done += n;
     // Let requests waiting on the event loop (and their commits) in before the next transaction.
     if (opts.ingestBusy?.()) {

@@ -8,6 +8,7 @@ import { estateMigration } from './0006-estate.js';
 import { certsMigration } from './0007-certs.js';
 import { opsGroupMembersMigration } from './0008-ops-group-members.js';
 import { opsAlertsIndexesMigration } from './0009-ops-alerts-indexes.js';
+import { opsInboxBodyMigration } from './0010-ops-inbox-body.js';
 
 /** All migrations in order. Names are permanent: never rename or edit an applied migration. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-certs': certsMigration,
   '0008-ops-group-members': opsGroupMembersMigration,
   '0009-ops-alerts-indexes': opsAlertsIndexesMigration,
+  '0010-ops-inbox-body': opsInboxBodyMigration,
 };
 
 /** A static provider (no folder scan), so bundled and compiled builds find every migration. */

@@ -40,23 +40,51 @@ export interface DeadLetter {
   message: string;
 }
 
-export interface IngestOutcome {
+/** What recording one accepted request in ops_alerts found (counted by the processor). */
+export interface RecordOutcome {
+  source: AlertSource;
   /** Alerts in the request. */
   accepted: number;
   /** Of those, the ones already stored with the same status, start, end and labels. */
   duplicates: number;
-  /** Alerts stored as new or changed (queued for the processor). */
+  /** Alerts stored as new or changed (processed into incidents). */
   stored: number;
 }
 
-/** An accepted batch as the processor reads it from the inbox. */
+/**
+ * An accepted request, as ingestion commits it before its 202: its body as received (the
+ * processor normalizes it again), or alerts already normalized (tests, tools).
+ */
+export type AcceptInput = {
+  integrationId: string;
+  receivedAt: string;
+  source: AlertSource;
+} & (
+  | {
+      body: string;
+      /** The headers the source's normalizer reads (CloudWatch: x-amz-sns-message-type). */
+      headers?: Readonly<Record<string, string>>;
+      /** Alerts plus acknowledgements in the body (its normalization at the request). */
+      count: number;
+    }
+  | { alerts: readonly Alert[]; acknowledgements: readonly string[] }
+);
+
+/** An accepted request as the processor reads it from the inbox. */
 export interface InboxItem {
   seq: number;
   integrationId: string;
   receivedAt: string;
   source: AlertSource;
+  /** A staged request: the body to normalize (then `alerts` and `acknowledgements` are empty). */
+  body?: { text: string; headers: Record<string, string> };
   alerts: Alert[];
   acknowledgements: string[];
+  /**
+   * Whether the alerts still have to be recorded in ops_alerts (every row since migration 0010;
+   * rows from before it were recorded at ingest and hold only the new or changed alerts).
+   */
+  record: boolean;
 }
 
 /** Processor state of one alert, written back after a batch. */
@@ -147,25 +175,12 @@ export interface OpsStore {
     get(id: string): Promise<DeadLetter | undefined>;
   };
   /**
-   * Stores a normalized batch in one transaction: one upsert per chunk of alerts (new or changed
-   * content replaces the stored state; a resend counts as a duplicate and bumps seen_count), and
-   * one inbox row with the new/changed alerts for the processor.
+   * Commits accepted requests to the inbox, in order, in one transaction (group commit): one row
+   * each, nothing else per alert. The processor records and processes them
+   * (`processor.record`), so a 2xx means committed while the request path stays short.
    */
-  ingest(input: {
-    integrationId: string;
-    receivedAt: string;
-    source: AlertSource;
-    alerts: readonly Alert[];
-    acknowledgements: readonly string[];
-  }): Promise<IngestOutcome>;
-  /**
-   * Stores the batches of several requests in one transaction (group commit), in order: a repeat
-   * of an alert from an earlier request of the group is a duplicate as if sent after its commit.
-   * One outcome per input, in order.
-   */
-  ingestMany(inputs: readonly Parameters<OpsStore['ingest']>[0][]): Promise<IngestOutcome[]>;
+  accept(inputs: readonly AcceptInput[]): Promise<void>;
   inbox: {
-    /** The oldest unprocessed batches, in order. */
     /**
      * The oldest unprocessed batches, in order: at most `limit`, and no more once they hold
      * `maxAlerts` alerts (the first batch is taken whatever its size).
@@ -180,6 +195,20 @@ export interface OpsStore {
      * when another replica holds it); SQLite: the transaction already holds the write lock.
      */
     tryLock(): Promise<boolean>;
+    /**
+     * Records the alerts of accepted requests in ops_alerts, in order: new or changed content
+     * replaces the stored state, a resend is a duplicate (it bumps seen_count and the last receipt
+     * time). `alerts[i]` are request i's alerts; returns, per request, those stored as new or
+     * changed (what the processor works on) and the counts.
+     */
+    record(
+      requests: readonly {
+        integrationId: string;
+        receivedAt: string;
+        source: AlertSource;
+        alerts: readonly Alert[];
+      }[],
+    ): Promise<{ changed: Alert[][]; outcomes: RecordOutcome[] }>;
     tracked(dedupKeys: readonly string[]): Promise<TrackedRow[]>;
     /** The tracked alerts that are members of the current episode of these groups. */
     trackedInGroups(groupKeys: readonly string[]): Promise<TrackedRow[]>;
@@ -278,35 +307,33 @@ interface PlannedAlert {
   at: string;
 }
 
-interface IngestPlan {
-  /** One row per dedup key (a statement may touch a row once): its last content in the group. */
+interface RecordPlan {
+  /** One row per dedup key (a statement may touch a row once): its last content in the requests. */
   alerts: PlannedAlert[];
-  inbox: { integration_id: string; received_at: string; batch: string; alert_count: number }[];
-  /** Latest receipt per integration. */
-  lastAt: Map<string, string>;
-  outcomes: IngestOutcome[];
+  changed: Alert[][];
+  outcomes: RecordOutcome[];
 }
 
 /**
- * What storing a group of requests writes, given the content hashes stored now: a repeat of a
- * stored alert (or of one earlier in the group) is a duplicate, not queued for the processor.
+ * What recording requests writes, given the content hashes stored now: a repeat of a stored alert
+ * (or of one earlier in the requests) is a duplicate, not processed again.
  */
-function planIngest(
-  inputs: readonly Parameters<OpsStore['ingest']>[0][],
+function planRecord(
+  requests: Parameters<OpsStore['processor']['record']>[0],
   existing: ReadonlyMap<string, string>,
-): IngestPlan {
+): RecordPlan {
   const last = new Map<string, PlannedAlert>();
-  const plan: IngestPlan = { alerts: [], inbox: [], lastAt: new Map(), outcomes: [] };
-  for (const input of inputs) {
+  const plan: RecordPlan = { alerts: [], changed: [], outcomes: [] };
+  for (const input of requests) {
     const at = input.receivedAt;
-    const queued: Alert[] = [];
+    const changed: Alert[] = [];
     let duplicates = 0;
     for (const alert of input.alerts) {
       const hash = contentHash(alert);
       const prev = last.get(alert.dedupKey);
       const known = prev?.hash ?? existing.get(alert.dedupKey);
       if (known === hash) duplicates++;
-      else queued.push(alert);
+      else changed.push(alert);
       last.set(alert.dedupKey, {
         alert,
         hash,
@@ -316,24 +343,45 @@ function planIngest(
         at,
       });
     }
-    if (queued.length > 0 || input.acknowledgements.length > 0) {
-      plan.inbox.push({
-        integration_id: input.integrationId,
-        received_at: at,
-        batch: JSON.stringify({
-          source: input.source,
-          alerts: queued.map((a) => ({ ...a, raw: undefined })),
-          acknowledgements: input.acknowledgements,
-        }),
-        alert_count: queued.length + input.acknowledgements.length,
-      });
-    }
-    const seen = plan.lastAt.get(input.integrationId);
-    if (seen === undefined || seen < at) plan.lastAt.set(input.integrationId, at);
-    plan.outcomes.push({ accepted: input.alerts.length, duplicates, stored: queued.length });
+    plan.changed.push(changed);
+    plan.outcomes.push({
+      source: input.source,
+      accepted: input.alerts.length,
+      duplicates,
+      stored: changed.length,
+    });
   }
   plan.alerts = [...last.values()];
   return plan;
+}
+
+/** The ops_inbox row of an accepted request. */
+function inboxRow(input: AcceptInput): {
+  integration_id: string;
+  received_at: string;
+  batch: string;
+  alert_count: number;
+  body: string | null;
+} {
+  const base = { integration_id: input.integrationId, received_at: input.receivedAt };
+  if ('body' in input)
+    return {
+      ...base,
+      batch: JSON.stringify({ source: input.source, headers: input.headers ?? {} }),
+      alert_count: input.count,
+      body: input.body,
+    };
+  return {
+    ...base,
+    batch: JSON.stringify({
+      source: input.source,
+      alerts: input.alerts,
+      acknowledgements: input.acknowledgements,
+      record: true,
+    }),
+    alert_count: input.alerts.length + input.acknowledgements.length,
+    body: null,
+  };
 }
 
 /** The ops_alerts row of a planned alert as ingestion writes it (processor columns empty). */
@@ -416,31 +464,30 @@ const SQLITE_UPSERT = `insert into ops_alerts (${INGEST_NAMES})
   values (${INGEST_COLUMNS.map(() => '?').join(', ')})
   on conflict (dedup_key) do update set ${INGEST_UPDATES}`;
 const SQLITE_INBOX =
-  'insert into ops_inbox (integration_id, received_at, batch, alert_count) values (?, ?, ?, ?)';
+  'insert into ops_inbox (integration_id, received_at, batch, alert_count, body) values (?, ?, ?, ?, ?)';
 const SQLITE_HASH = 'select content_hash from ops_alerts where dedup_key = ?';
 
-function upsertStatement(plan: IngestPlan): RawBuilder<unknown> {
+/**
+ * PostgreSQL: the planned alerts upserted in one statement, one array parameter per column
+ * (unnest), so its size never nears the 65,535-parameter limit.
+ */
+function upsertStatement(plan: RecordPlan): RawBuilder<unknown> {
   const rows = plan.alerts.map(alertRow);
   const arrays = INGEST_COLUMNS.map(
     ([column, type]) => sql`${rows.map((r) => r[column])}::${sql.raw(type)}[]`,
   );
-  const names = sql.raw(INGEST_NAMES);
-  const updates = sql.raw(INGEST_UPDATES);
-  const inbox = plan.inbox;
-  return sql`with upserted as (
-      insert into ops_alerts (${names}, flapping, changes)
-      select *, 0, '[]' from unnest(${sql.join(arrays)})
-      on conflict (dedup_key) do update set ${updates}
-      returning 1
-    ), queued as (
-      insert into ops_inbox (integration_id, received_at, batch, alert_count)
-      select i, r, b, n from unnest(${inbox.map((r) => r.integration_id)}::text[], ${inbox.map((r) => r.received_at)}::text[],
-        ${inbox.map((r) => r.batch)}::text[], ${inbox.map((r) => r.alert_count)}::integer[])
-        with ordinality as t(i, r, b, n, position)
-      order by position
-      returning 1
-    )
-    select (select count(*) from upserted) as alerts, (select count(*) from queued) as batches`;
+  return sql`insert into ops_alerts (${sql.raw(INGEST_NAMES)}, flapping, changes)
+    select *, 0, '[]' from unnest(${sql.join(arrays)})
+    on conflict (dedup_key) do update set ${sql.raw(INGEST_UPDATES)}`;
+}
+
+/** PostgreSQL: accepted requests appended to the inbox in one statement, in order. */
+function acceptStatement(rows: readonly ReturnType<typeof inboxRow>[]): RawBuilder<unknown> {
+  return sql`insert into ops_inbox (integration_id, received_at, batch, alert_count, body)
+    select i, r, b, n, t from unnest(${rows.map((x) => x.integration_id)}::text[], ${rows.map((x) => x.received_at)}::text[],
+      ${rows.map((x) => x.batch)}::text[], ${rows.map((x) => x.alert_count)}::integer[], ${rows.map((x) => x.body)}::text[])
+      with ordinality as u(i, r, b, n, t, position)
+    order by position`;
 }
 
 export function createOpsStore(ctx: StoreContext): OpsStore {
@@ -655,19 +702,44 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
     }
   };
 
-  const ingestMany: OpsStore['ingestMany'] = async (inputs) => {
-    const keys = [...new Set(inputs.flatMap((input) => input.alerts.map((a) => a.dedupKey)))];
-    if (ctx.dialect === 'postgres') {
-      // Two round trips whatever the group's size: the stored hashes, then one statement that
-      // upserts every alert and appends every inbox row (atomic as a single statement). Reading
-      // the hashes outside that statement races a concurrent change of the same alert exactly as
-      // a read inside a READ COMMITTED transaction would: the row is still written once.
-      const plan = planIngest(inputs, await storedHashes(db, keys));
-      if (plan.alerts.length > 0 || plan.inbox.length > 0) await sql`${upsertStatement(plan)}`.execute(db);
-      await touchIntegrations(db, plan.lastAt);
-      return plan.outcomes;
+  const accept: OpsStore['accept'] = async (inputs) => {
+    if (inputs.length === 0) return;
+    const rows = inputs.map(inboxRow);
+    const lastAt = new Map<string, string>();
+    for (const r of rows) {
+      const seen = lastAt.get(r.integration_id);
+      if (seen === undefined || seen < r.received_at) lastAt.set(r.integration_id, r.received_at);
     }
-    return withTransaction(ctx, async (trx) => {
+    if (ctx.dialect === 'postgres') {
+      // One round trip for the group (a single statement is atomic), plus at most one a minute
+      // per integration for last_received_at.
+      await sql`${acceptStatement(rows)}`.execute(db);
+      await touchIntegrations(db, lastAt);
+      return;
+    }
+    await withTransaction(ctx, async (trx) => {
+      const statements = ctx.sqlite;
+      if (!statements) throw new Error('A SQLite store needs its connection (open it with openDatabase)');
+      // In request order: the processor takes the inbox by seq.
+      const insert = statements.prepare(SQLITE_INBOX);
+      for (const r of rows) insert.run(r.integration_id, r.received_at, r.batch, r.alert_count, r.body);
+      await touchIntegrations(trx, lastAt);
+    });
+  };
+
+  const record: OpsStore['processor']['record'] = async (requests) => {
+    const keys = [...new Set(requests.flatMap((r) => r.alerts.map((a) => a.dedupKey)))];
+    if (keys.length === 0) {
+      const { changed, outcomes } = planRecord(requests, new Map());
+      return { changed, outcomes };
+    }
+    if (ctx.dialect === 'postgres') {
+      const plan = planRecord(requests, await storedHashes(db, keys));
+      await sql`${upsertStatement(plan)}`.execute(db);
+      return { changed: plan.changed, outcomes: plan.outcomes };
+    }
+    // better-sqlite3 is synchronous: the prepared statements run inside the Kysely transaction.
+    return withTransaction(ctx, () => {
       const statements = ctx.sqlite;
       if (!statements) throw new Error('A SQLite store needs its connection (open it with openDatabase)');
       const hash = statements.prepare(SQLITE_HASH);
@@ -676,21 +748,15 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
         const row = hash.get(key) as { content_hash: string } | undefined;
         if (row) existing.set(key, row.content_hash);
       }
-      const plan = planIngest(inputs, existing);
+      const plan = planRecord(requests, existing);
       const upsert = statements.prepare(SQLITE_UPSERT);
       for (const a of plan.alerts) {
         const row = alertRow(a);
         upsert.run(INGEST_COLUMNS.map(([c]) => row[c]));
       }
-      // In request order: the processor takes the inbox by seq.
-      const inbox = statements.prepare(SQLITE_INBOX);
-      for (const r of plan.inbox) inbox.run(r.integration_id, r.received_at, r.batch, r.alert_count);
-      await touchIntegrations(trx, plan.lastAt);
-      return plan.outcomes;
+      return Promise.resolve({ changed: plan.changed, outcomes: plan.outcomes });
     });
   };
-
-  const ingest: OpsStore['ingest'] = async (input) => (await ingestMany([input]))[0]!;
 
   const inbox: OpsStore['inbox'] = {
     async take(limit, maxAlerts = Number.POSITIVE_INFINITY) {
@@ -717,14 +783,22 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
         .execute();
       const out: InboxItem[] = [];
       for (const r of rows) {
-        const b = JSON.parse(r.batch) as { source: AlertSource; alerts: Alert[]; acknowledgements: string[] };
+        const b = JSON.parse(r.batch) as {
+          source: AlertSource;
+          headers?: Record<string, string>;
+          alerts?: Alert[];
+          acknowledgements?: string[];
+          record?: boolean;
+        };
         out.push({
           seq: Number(r.seq),
           integrationId: r.integration_id,
           receivedAt: r.received_at,
           source: b.source,
-          alerts: b.alerts,
-          acknowledgements: b.acknowledgements,
+          ...(r.body !== null && { body: { text: r.body, headers: b.headers ?? {} } }),
+          alerts: b.alerts ?? [],
+          acknowledgements: b.acknowledgements ?? [],
+          record: r.body !== null || b.record === true,
         });
       }
       return out;
@@ -743,6 +817,7 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
   };
 
   const processor: OpsStore['processor'] = {
+    record,
     async tryLock() {
       if (ctx.dialect !== 'postgres') return true;
       const r = await sql<{
@@ -1147,8 +1222,7 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
   return {
     integrations,
     deadLetters,
-    ingest,
-    ingestMany,
+    accept,
     inbox,
     processor,
     alerts,

@@ -67,13 +67,23 @@ export interface OpsInboxTable {
   seq: Generated<number>;
   integration_id: string;
   received_at: string;
-  /** JSON: { source, alerts (without raw), acknowledgements }. */
+  /**
+   * JSON. A staged request (since migration 0010, `body` set): { source, headers } (the headers its
+   * normalizer reads). Normalized alerts (`OpsStore.accept` with alerts): { source, alerts,
+   * acknowledgements, record: true }. Before 0010: { source, alerts (without raw),
+   * acknowledgements }, alerts already recorded in ops_alerts at ingest.
+   */
   batch: string;
   /**
    * Alerts plus acknowledgements in `batch` (since migration 0008; 0 for older rows): the
    * processor sizes its transactions without reading the batches it will not take.
    */
   alert_count: Generated<number>;
+  /**
+   * The request body as received (since migration 0010), normalized again and recorded in
+   * ops_alerts by the processor; NULL for rows holding normalized alerts.
+   */
+  body: string | null;
 }
 
 export interface OpsDeadLettersTable {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Gauge } from 'prom-client';
 import { IngestCommitter } from '../../ops/group-commit.js';
 import { startInboxLoop, type InboxLoop } from '../../ops/inbox-loop.js';
+import { countRecorded } from '../../ops/ingest.js';
 import { startProcessorThread } from '../../ops/processor-thread.js';
 import { incidentsRoutes } from './incidents-routes.js';
 import { ingestRoutes } from './ingest-routes.js';
@@ -49,13 +50,20 @@ export const opsContext: FastifyPluginAsync = async (app) => {
       // In its own thread when the server has one to give it (a database other threads can open),
       // else (and if that thread dies) in this one.
       let loop: InboxLoop | undefined;
+      const onRecorded = (outcomes: Parameters<typeof countRecorded>[1]): void =>
+        countRecorded(ctx, outcomes);
       const inProcess = (): InboxLoop =>
-        startInboxLoop(ctx, { ingestBusy: () => committer.busy, logger: app.log });
+        startInboxLoop(ctx, { ingestBusy: () => committer.busy, onRecorded, logger: app.log });
       const thread = ctx.processorThread
-        ? startProcessorThread(ctx.processorThread, app.log, () => {
-            committer.activity = undefined;
-            loop ??= inProcess();
-          })
+        ? startProcessorThread(
+            ctx.processorThread,
+            app.log,
+            () => {
+              committer.activity = undefined;
+              loop ??= inProcess();
+            },
+            onRecorded,
+          )
         : undefined;
       if (thread) committer.activity = thread.activity;
       else loop = inProcess();

@@ -6,10 +6,8 @@ import type { AlertSource, IngestError, NormalizedBatch } from '../../../ops/ale
 import { verifySnsSignature, type SnsEnvelope } from '../../../ops/sources/cloudwatch.js';
 import { normalizers } from '../../../ops/sources/index.js';
 import { pagerDutyErrorResponse } from '../../../ops/sources/pagerduty.js';
-import type { IngestOutcome } from '../../../store/ops/index.js';
 import type { ServerContext } from '../../context.js';
 import type { IngestCommitter } from '../../ops/group-commit.js';
-import { type IngestInput } from '../../ops/group-commit.js';
 import {
   DEAD_LETTER_BODY_CAP,
   createIngestVerifier,
@@ -22,12 +20,10 @@ import { errorResponses } from '../../schemas.js';
 const IngestParams = Type.Object({ integrationId: Type.String({ minLength: 1, maxLength: 100 }) });
 const IngestQuery = Type.Object({ key: Type.Optional(Type.String({ maxLength: 200 })) });
 const IngestResult = Type.Object({
-  accepted: Type.Integer({ description: 'Alerts in the request' }),
-  duplicates: Type.Integer({
-    description: 'Alerts already stored with the same status, start, end and labels',
-  }),
-  stored: Type.Integer({
-    description: 'New or changed alerts, committed and queued for incident processing',
+  accepted: Type.Integer({
+    description:
+      'Alerts (and acknowledgements) in the request, committed to the inbox. The incident processor ' +
+      'deduplicates and processes them after the 202 (opsdeck_ingest_alerts_total{result="stored"|"duplicate"})',
   }),
   subscription: Type.Optional(
     Type.Object({
@@ -55,6 +51,9 @@ const ROUTES: { source: Exclude<AlertSource, 'pagerduty'>; summary: string }[] =
   { source: 'azure-monitor', summary: 'Azure Monitor action group webhook (common alert schema)' },
   { source: 'gcp-monitoring', summary: 'Google Cloud Monitoring webhook notification channel' },
 ];
+
+/** Headers a normalizer reads (src/ops/sources): kept with a staged body for the processor. */
+const NORMALIZER_HEADERS = ['x-amz-sns-message-type'] as const;
 
 function bodyText(body: unknown): string {
   return typeof body === 'string' ? body : '';
@@ -111,8 +110,8 @@ function malformed(e: IngestError): OpsdeckError {
  * Ingestion: one route per source, permission `ingest` (the integration's key). The body is read
  * as text whatever its content type (SNS posts text/plain) and handed to the source's normalizer
  * after authentication, so malformed bodies of authenticated senders are kept as dead letters.
- * 202 only after the transaction storing the alerts has committed (concurrent requests share one
- * commit: src/server/ops/group-commit.ts).
+ * 202 only after the request is committed to the inbox (concurrent requests share one commit:
+ * src/server/ops/group-commit.ts); the incident processor records and processes it after that.
  */
 export const ingestRoutes =
   (kick: () => void, committer: IngestCommitter): FastifyPluginCallbackTypebox =>
@@ -123,23 +122,35 @@ export const ingestRoutes =
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-    const commit = (input: IngestInput): Promise<IngestOutcome> => committer.submit(input);
+    /**
+     * Commits the request's body (not its normalized alerts: the processor normalizes it again,
+     * so the request path writes one row and serialises nothing per alert) and wakes the processor.
+     */
     const store = async (
       auth: { integrationId: string; source: AlertSource },
+      text: string,
+      request: FastifyRequest,
       batch: NormalizedBatch,
       receivedAt: string,
-    ): Promise<IngestOutcome> => {
-      const outcome = await commit({
+    ): Promise<number> => {
+      const count = batch.alerts.length + batch.acknowledgements.length;
+      if (count === 0) return 0;
+      const headers: Record<string, string> = {};
+      for (const h of NORMALIZER_HEADERS) {
+        const v = request.headers[h];
+        if (typeof v === 'string') headers[h] = v;
+      }
+      await committer.submit({
         integrationId: auth.integrationId,
         receivedAt,
         source: auth.source,
-        alerts: batch.alerts,
-        acknowledgements: batch.acknowledgements,
+        body: text,
+        headers,
+        count,
       });
-      metrics.alerts.inc({ source: auth.source, result: 'stored' }, outcome.stored);
-      metrics.alerts.inc({ source: auth.source, result: 'duplicate' }, outcome.duplicates);
-      if (outcome.stored > 0 || batch.acknowledgements.length > 0) kick();
-      return outcome;
+      metrics.alerts.inc({ source: auth.source, result: 'accepted' }, batch.alerts.length);
+      kick();
+      return batch.alerts.length;
     };
 
     for (const { source, summary } of ROUTES) {
@@ -222,8 +233,8 @@ export const ingestRoutes =
               };
             }
           }
-          const outcome = await store(auth, r.value, receivedAt);
-          return reply.code(202).send({ ...outcome, ...(subscription && { subscription }) });
+          const accepted = await store(auth, text, request, r.value, receivedAt);
+          return reply.code(202).send({ accepted, ...(subscription && { subscription }) });
         },
       );
     }
@@ -250,13 +261,14 @@ export const ingestRoutes =
         const auth = request.ingest;
         if (!auth) throw new OpsdeckError('OPSDECK_E_UNAUTHENTICATED');
         const receivedAt = ctx.clock.now().toISOString();
-        const r = normalizers.pagerduty(bodyText(request.body), lowerHeaders(request), { receivedAt });
+        const text = bodyText(request.body);
+        const r = normalizers.pagerduty(text, lowerHeaders(request), { receivedAt });
         if (!r.ok) {
           metrics.malformed.inc({ source: 'pagerduty' });
           await deadLetter(ctx, request, auth.integrationId, receivedAt, r.error);
           return reply.code(400).send(pagerDutyErrorResponse(r.error));
         }
-        await store(auth, r.value, receivedAt);
+        await store(auth, text, request, r.value, receivedAt);
         const key =
           r.value.alerts[0]?.fingerprint ?? r.value.acknowledgements[0]?.replace(/^pagerduty:/, '') ?? '';
         return reply.code(202).send({ status: 'success', message: 'Event processed', dedup_key: key });

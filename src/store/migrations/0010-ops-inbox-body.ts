@@ -1,0 +1,37 @@
+import type { Kysely, Migration } from 'kysely';
+
+interface Db {
+  ops_inbox: { seq: number; body: string | null };
+}
+
+/**
+ * Staged ingestion: an ingest request commits only its body to `ops_inbox.body` (with the source
+ * and the headers the normalizer reads in `batch`) before its 202; the incident processor
+ * normalizes it again, records the alerts in `ops_alerts` (deduplication, seen counts, the raw
+ * JSON) and processes them, in one transaction. Rows written before this migration hold
+ * normalized alerts already recorded at ingest and are processed as before.
+ *
+ * Down refuses while staged rows wait: before 0010 the inbox had no way to hold them (their
+ * alerts are not in ops_alerts yet). Start the server of this version until the inbox is empty
+ * (`opsdeck_ops_inbox_batches` 0), then migrate down.
+ */
+export const opsInboxBodyMigration: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('ops_inbox').addColumn('body', 'text').execute();
+  },
+  async down(untyped: Kysely<unknown>): Promise<void> {
+    const db = untyped as unknown as Kysely<Db>;
+    const waiting = await db
+      .selectFrom('ops_inbox')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('body', 'is not', null)
+      .executeTakeFirst();
+    const n = Number(waiting?.n ?? 0);
+    if (n > 0)
+      throw new Error(
+        `0010-ops-inbox-body: ${n} accepted ingest request(s) in ops_inbox are not processed yet; ` +
+          'run `opsdeck serve` of this version until the inbox is empty (metric opsdeck_ops_inbox_batches 0), then migrate down',
+      );
+    await untyped.schema.alterTable('ops_inbox').dropColumn('body').execute();
+  },
+};

@@ -1,0 +1,212 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/core/clock.js';
+import type { Alert } from '../src/ops/alert.js';
+import { processInbox } from '../src/server/ops/processor.js';
+import { openTestStore, testDialects, type TestStore } from './helpers/databases.js';
+
+/**
+ * Staged ingestion in the store. `accept` commits a group of requests as inbox rows in request
+ * order (a body with the headers its normalizer reads, or normalized alerts), and `take` gives
+ * them back with what is left to do. `processor.record` then records their alerts in ops_alerts
+ * (on PostgreSQL the stored hashes and one statement, on SQLite prepared statements): both
+ * dialects must decide the same duplicates, against what was stored before and earlier in the
+ * same requests.
+ */
+const dialects = await testDialects();
+
+function alert(fp: string, status: 'firing' | 'resolved' = 'firing', summary = `alert ${fp}`): Alert {
+  return {
+    source: 'pagerduty',
+    fingerprint: fp,
+    dedupKey: `pagerduty:${fp}`,
+    status,
+    severity: 'critical',
+    summary,
+    labels: { service: 'api', fp },
+    annotations: {},
+    startsAt: '2026-11-27T08:00:00.000Z',
+    raw: { dedup_key: fp },
+  };
+}
+
+for (const { dialect, available } of dialects) {
+  describe.skipIf(!available)(`accept and record on ${dialect}`, () => {
+    let ts: TestStore | undefined;
+    afterEach(async () => {
+      await ts?.close();
+      ts = undefined;
+    });
+
+    async function pagerDutyIntegration(store: TestStore['store']): Promise<string> {
+      const { integration } = await store.ops.integrations.create({
+        name: 'pd',
+        source: 'pagerduty',
+        createdBy: 'test',
+      });
+      return integration.id;
+    }
+
+    it('accept commits one inbox row per request, in order, and take returns what is left to do', async () => {
+      ts = await openTestStore(dialect);
+      const integrationId = await pagerDutyIntegration(ts.store);
+      const at = (s: number) => `2026-11-27T08:01:0${s}.000Z`;
+      await ts.store.ops.accept([
+        { integrationId, source: 'pagerduty', receivedAt: at(1), body: '{"b":1}', count: 1 },
+        {
+          integrationId,
+          source: 'cloudwatch',
+          receivedAt: at(2),
+          body: 'text "with" quotes\n',
+          headers: { 'x-amz-sns-message-type': 'Notification' },
+          count: 3,
+        },
+        {
+          integrationId,
+          source: 'pagerduty',
+          receivedAt: at(3),
+          alerts: [alert('x')],
+          acknowledgements: ['pagerduty:y'],
+        },
+      ]);
+      await ts.store.ops.accept([]);
+      expect(await ts.store.ops.inbox.count()).toBe(3);
+      const items = await ts.store.ops.inbox.take(10);
+      expect(items.map(({ seq: _seq, ...rest }) => rest)).toEqual([
+        {
+          integrationId,
+          receivedAt: at(1),
+          source: 'pagerduty',
+          body: { text: '{"b":1}', headers: {} },
+          alerts: [],
+          acknowledgements: [],
+          record: true,
+        },
+        {
+          integrationId,
+          receivedAt: at(2),
+          source: 'cloudwatch',
+          body: { text: 'text "with" quotes\n', headers: { 'x-amz-sns-message-type': 'Notification' } },
+          alerts: [],
+          acknowledgements: [],
+          record: true,
+        },
+        {
+          integrationId,
+          receivedAt: at(3),
+          source: 'pagerduty',
+          alerts: [alert('x')],
+          acknowledgements: ['pagerduty:y'],
+          record: true,
+        },
+      ]);
+      // The counts given at accept size the processor's transactions: the first row is taken
+      // whatever its size, then no more once 4 alerts are taken.
+      expect((await ts.store.ops.inbox.take(10, 1)).length).toBe(1);
+      expect((await ts.store.ops.inbox.take(10, 4)).length).toBe(2);
+      // The integration's last receipt is the group's latest.
+      expect((await ts.store.ops.integrations.get(integrationId))?.lastReceivedAt).toBe(at(3));
+    });
+
+    it('record counts repeats of stored alerts and of alerts earlier in the requests, and returns the changed ones in order', async () => {
+      ts = await openTestStore(dialect);
+      const integrationId = await pagerDutyIntegration(ts.store);
+      const request = (alerts: Alert[], second = 1) => ({
+        integrationId,
+        source: 'pagerduty' as const,
+        receivedAt: `2026-11-27T08:01:0${second}.000Z`,
+        alerts,
+      });
+      const record = (requests: ReturnType<typeof request>[]) =>
+        ts!.store.transaction((tx) => tx.ops.processor.record(requests));
+      // Stored before: x firing.
+      expect(await record([request([alert('x')])])).toEqual({
+        changed: [[alert('x')]],
+        outcomes: [{ source: 'pagerduty', accepted: 1, duplicates: 0, stored: 1 }],
+      });
+
+      const { changed, outcomes } = await record([
+        // x repeats what is stored (a summary is not part of the content hash); y is new.
+        request([alert('x', 'firing', 'other text'), alert('y')], 2),
+        // y again, as just sent: a repeat within the requests; z is new.
+        request([alert('y'), alert('z')], 3),
+        // Nothing (an acknowledgement only).
+        request([], 4),
+        // x resolves; then y repeats again.
+        request([alert('x', 'resolved'), alert('y')], 5),
+        // Everything a repeat.
+        request([alert('z')], 6),
+      ]);
+      expect(outcomes).toEqual([
+        { source: 'pagerduty', accepted: 2, duplicates: 1, stored: 1 },
+        { source: 'pagerduty', accepted: 2, duplicates: 1, stored: 1 },
+        { source: 'pagerduty', accepted: 0, duplicates: 0, stored: 0 },
+        { source: 'pagerduty', accepted: 2, duplicates: 1, stored: 1 },
+        { source: 'pagerduty', accepted: 1, duplicates: 1, stored: 0 },
+      ]);
+      expect(changed.map((list) => list.map((a) => `${a.fingerprint}:${a.status}`))).toEqual([
+        ['y:firing'],
+        ['z:firing'],
+        [],
+        ['x:resolved'],
+        [],
+      ]);
+      expect(await ts.store.ops.alerts.get('pagerduty:x')).toMatchObject({
+        status: 'resolved',
+        seenCount: 3,
+        firstReceivedAt: '2026-11-27T08:01:01.000Z',
+        lastReceivedAt: '2026-11-27T08:01:05.000Z',
+      });
+      expect(await ts.store.ops.alerts.get('pagerduty:y')).toMatchObject({
+        status: 'firing',
+        seenCount: 3,
+        summary: 'alert y',
+      });
+      // The source's JSON of the alert is kept beside it.
+      const raw = await ts.store.db
+        .selectFrom('ops_alerts')
+        .select('raw')
+        .where('dedup_key', '=', 'pagerduty:y')
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(raw.raw)).toEqual({ dedup_key: 'y' });
+      expect(await ts.store.ops.alerts.get('pagerduty:z')).toMatchObject({ seenCount: 2 });
+    });
+
+    it('keeps a staged body the processor cannot normalize as a dead letter, and goes on', async () => {
+      ts = await openTestStore(dialect);
+      const integrationId = await pagerDutyIntegration(ts.store);
+      const event = (key: string) =>
+        JSON.stringify({
+          routing_key: 'k'.repeat(32),
+          event_action: 'trigger',
+          dedup_key: key,
+          payload: { summary: `disk ${key}`, source: 'db-1', severity: 'critical' },
+        });
+      const receivedAt = '2026-11-27T08:02:00.000Z';
+      const NO_ACTION = JSON.stringify({ routing_key: 'k'.repeat(32) });
+      await ts.store.ops.accept([
+        { integrationId, source: 'pagerduty', receivedAt, body: event('ok-1'), count: 1 },
+        // Accepted by an older normalizer, say: this one finds no event_action.
+        { integrationId, source: 'pagerduty', receivedAt, body: NO_ACTION, count: 1 },
+        { integrationId, source: 'pagerduty', receivedAt, body: event('ok-2'), count: 1 },
+      ]);
+      const recorded: unknown[] = [];
+      expect(
+        await processInbox(
+          { store: ts.store, clock: systemClock },
+          { onRecorded: (o) => recorded.push(...o) },
+        ),
+      ).toBe(3);
+      expect(await ts.store.ops.inbox.count()).toBe(0);
+      expect(await ts.store.ops.alerts.get('pagerduty:ok-1')).toMatchObject({ summary: 'disk ok-1' });
+      expect(await ts.store.ops.alerts.get('pagerduty:ok-2')).toMatchObject({ summary: 'disk ok-2' });
+      expect(recorded).toEqual([
+        { source: 'pagerduty', accepted: 1, duplicates: 0, stored: 1 },
+        { source: 'pagerduty', accepted: 1, duplicates: 0, stored: 1 },
+      ]);
+      const [dead] = await ts.store.ops.deadLetters.list(integrationId, 10);
+      expect(dead).toMatchObject({ path: '/event_action', bodyBytes: NO_ACTION.length });
+      expect(dead?.message).toMatch(/^accepted, then rejected by the processor: /);
+      expect((await ts.store.ops.deadLetters.get(dead!.id))?.body).toBe(NO_ACTION);
+    });
+  });
+}

@@ -1,0 +1,79 @@
+import { Migrator } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStore, openDatabase, type DatabaseHandle } from '../src/store/index.js';
+import { migrationProvider } from '../src/store/migrations/index.js';
+import { createTestDatabase, testDialects, type TestDatabase } from './helpers/databases.js';
+
+/**
+ * Migration 0010 adds ops_inbox.body (staged ingestion). A row written before it holds alerts
+ * already recorded at ingest: after it, the row is still processed, and its alerts are not
+ * recorded a second time. Down refuses while staged rows wait, and works once they are gone.
+ */
+const dialects = await testDialects();
+
+for (const { dialect, available } of dialects) {
+  describe.skipIf(!available)(`migration 0010-ops-inbox-body on ${dialect}`, () => {
+    let database: TestDatabase | undefined;
+    let handle: DatabaseHandle | undefined;
+    afterEach(async () => {
+      await handle?.close();
+      await database?.drop();
+    });
+
+    it('keeps rows from before it as recorded, and goes down only with no staged row waiting', async () => {
+      database = await createTestDatabase(dialect);
+      handle = openDatabase(database.url);
+      const migrator = new Migrator({ db: handle.db, provider: migrationProvider });
+      expect((await migrator.migrateTo('0009-ops-alerts-indexes')).error).toBeUndefined();
+      const legacyAlert = {
+        source: 'alertmanager',
+        fingerprint: 'f1',
+        dedupKey: 'alertmanager:f1',
+        status: 'firing',
+        severity: 'warning',
+        summary: 's',
+        labels: { alertname: 'A' },
+        annotations: {},
+        startsAt: '2026-11-27T08:00:00.000Z',
+      };
+      await handle.db
+        .insertInto('ops_inbox')
+        .values({
+          integration_id: 'i1',
+          received_at: '2026-11-27T08:00:01.000Z',
+          batch: JSON.stringify({ source: 'alertmanager', alerts: [legacyAlert], acknowledgements: [] }),
+          alert_count: 1,
+        })
+        .execute();
+
+      expect((await migrator.migrateTo('0010-ops-inbox-body')).error).toBeUndefined();
+      const store = createStore(handle);
+      const [legacy] = await store.ops.inbox.take(10);
+      expect(legacy).toMatchObject({ source: 'alertmanager', alerts: [legacyAlert], record: false });
+      expect(legacy?.body).toBeUndefined();
+
+      await store.ops.accept([
+        {
+          integrationId: 'i1',
+          source: 'alertmanager',
+          receivedAt: '2026-11-27T08:00:02.000Z',
+          body: '{}',
+          count: 1,
+        },
+      ]);
+      const down = await migrator.migrateDown();
+      expect(down.error).toBeInstanceOf(Error);
+      expect((down.error as Error).message).toMatch(
+        /1 accepted ingest request\(s\) in ops_inbox are not processed yet/,
+      );
+      expect(await store.ops.inbox.count()).toBe(2);
+
+      await store.ops.inbox.remove((await store.ops.inbox.take(10)).map((i) => i.seq));
+      expect((await migrator.migrateDown()).error).toBeUndefined();
+      const columns = (await handle.db.introspection.getTables()).find(
+        (t) => t.name === 'ops_inbox',
+      )?.columns;
+      expect(columns?.map((c) => c.name)).not.toContain('body');
+    });
+  });
+}

@@ -248,17 +248,24 @@ async function verifyStored(
 ): Promise<StoredCount> {
   const handle = openDatabase(database.url, { poolSize: 1 });
   try {
-    const rows = await handle.db
-      .selectFrom('ops_alerts')
-      .select('fingerprint')
-      .where('integration_id', '=', integrationId)
-      .execute();
+    // The processor moves alerts from the inbox to ops_alerts meanwhile (in one transaction):
+    // reading ops_alerts first, an alert moved between the two reads was in neither. The inbox
+    // first, then ops_alerts, finds it in one of them (also under PostgreSQL's READ COMMITTED,
+    // where each statement has its own snapshot).
+    const { rows, inbox } = await handle.db.transaction().execute(async (trx) => {
+      const inbox = await trx
+        .selectFrom('ops_inbox')
+        .select(['body', 'alert_count'])
+        .where('integration_id', '=', integrationId)
+        .execute();
+      const rows = await trx
+        .selectFrom('ops_alerts')
+        .select('fingerprint')
+        .where('integration_id', '=', integrationId)
+        .execute();
+      return { rows, inbox };
+    });
     const stored = new Set(rows.map((r) => r.fingerprint));
-    const inbox = await handle.db
-      .selectFrom('ops_inbox')
-      .select(['body', 'alert_count'])
-      .where('integration_id', '=', integrationId)
-      .execute();
     for (const r of recordedOnly ? [] : inbox) {
       if (r.body === null) continue;
       const body = JSON.parse(r.body) as { alerts: { fingerprint: string }[] };

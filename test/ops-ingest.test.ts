@@ -96,6 +96,27 @@ for (const { dialect, available } of dialects) {
       );
     });
 
+    it("keeps users' cached sessions through an alert flood; a user's change still clears them", async () => {
+      const am = await createIntegration(t, admin, 'alertmanager');
+      const cache = t.app.opsdeck.authCache;
+      const me = () => t.app.inject({ method: 'GET', url: '/api/me', cookies: { opsdeck_session: admin } });
+      expect((await me()).statusCode).toBe(200);
+      const cached = cache.size;
+      expect(cached).toBeGreaterThan(0);
+      for (let i = 0; i < 3; i++)
+        expect((await ingest(t, am, amPayload('payload-2.json'))).statusCode).toBe(202);
+      expect(cache.size).toBe(cached);
+      // A change made by a user (here: an integration renamed) may alter who is who: cleared.
+      const renamed = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/integrations/${am.id}`,
+        headers: t.sessionHeaders(admin),
+        payload: { name: 'renamed' },
+      });
+      expect(renamed.statusCode).toBe(200);
+      expect(cache.size).toBe(0);
+    });
+
     it('accepts the key as Bearer, Basic auth password or ?key=, and refuses anything else with 401, counted', async () => {
       const am = await createIntegration(t, admin, 'alertmanager');
       const body = JSON.stringify(amPayload('payload-2.json'));

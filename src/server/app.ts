@@ -176,11 +176,19 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   installGuard(app);
   // Any successful change through the API may alter who is who (logout, role, disable, revoke).
   // Cleared before the response leaves, so the client's next request already sees the change.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) {
+  // Not by ingestion or signed links, which change no identity: an alert flood (thousands of
+  // POSTs a second) would otherwise send every dashboard request back to the database.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (
+      request.method !== 'GET' &&
+      request.method !== 'HEAD' &&
+      reply.statusCode < 400 &&
+      request.ingest === null &&
+      request.signedLink === null
+    ) {
       context.authCache.clear();
     }
-    return payload;
+    done(null, payload);
   });
 
   await app.register(healthContext);

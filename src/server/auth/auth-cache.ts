@@ -43,6 +43,11 @@ export class AuthCache {
     this.#entries.set(key, { auth, until: Math.min(now + this.#ttlMs, hard) });
   }
 
+  /** Credentials remembered now (expired ones included until looked up). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   /** Forgets everything: called after any change to users, sessions or tokens. */
   clear(): void {
     this.#entries.clear();

@@ -310,6 +310,27 @@ for (const { dialect, available } of dialects) {
       });
       const dls = await t.store.ops.deadLetters.list(pd.id, 10);
       expect(dls[0]).toMatchObject({ path: '/event_action' });
+      // The routing key is the ingest key: kept nowhere (inbox, alert, dead letter) in plain text.
+      const anon = await post({ ...event, dedup_key: undefined });
+      expect(anon.statusCode).toBe(202);
+      const generated = json<{ dedup_key: string }>(anon).dedup_key;
+      expect(generated).toMatch(/^[0-9a-f]{32}$/);
+      const [kept] = await t.store.ops.inbox.take(1);
+      expect(kept?.body?.text).not.toContain(pd.key);
+      expect(JSON.parse(kept!.body!.text)).toMatchObject({ routing_key: '[redacted]', dedup_key: generated });
+      await processInbox(t.app.opsdeck);
+      // Normalized again without the key, the event is the alert the 202 named.
+      expect(await t.store.ops.alerts.get(`pagerduty:${generated}`)).toMatchObject({ status: 'firing' });
+      const raws = await t.store.db
+        .selectFrom('ops_alerts')
+        .select('raw')
+        .where('source', '=', 'pagerduty')
+        .execute();
+      expect(raws.length).toBeGreaterThan(0);
+      for (const r of raws) expect(r.raw).not.toContain(pd.key);
+      for (const d of await t.store.ops.deadLetters.list(pd.id, 10))
+        expect((await t.store.ops.deadLetters.get(d.id))?.body).not.toContain(pd.key);
+
       const resolve = await post({ routing_key: pd.key, event_action: 'resolve', dedup_key: 'pd-test-1' });
       expect(resolve.statusCode).toBe(202);
       await processInbox(t.app.opsdeck);

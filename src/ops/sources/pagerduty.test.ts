@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizers } from './index.js';
-import { normalize, pagerDutyErrorResponse } from './pagerduty.js';
+import { normalize, pagerDutyBodyToKeep, pagerDutyErrorResponse, redactRoutingKeys } from './pagerduty.js';
 
 const KEY = 'R015ABCDEFGHIJKLMNOPQRSTUVWXYZ12';
 const payload = { summary: 'disk full', source: 'db-1', severity: 'warning' };
@@ -22,6 +22,33 @@ describe('PagerDuty Events API v2', () => {
       { receivedAt: '2026-11-20T12:05:00.000Z' },
     );
     expect(a.ok && a.value.alerts[0]?.dedupKey).not.toBe(b.ok && b.value.alerts[0]?.dedupKey);
+  });
+
+  it('keeps no routing key (the ingest key): not in raw, not in the kept body, which normalizes to the same alert', () => {
+    for (const event of [
+      { routing_key: KEY, event_action: 'trigger', payload },
+      { routing_key: KEY, event_action: 'trigger', dedup_key: 'given', payload },
+      { routing_key: KEY, event_action: 'resolve', dedup_key: 'given' },
+    ]) {
+      const text = JSON.stringify(event);
+      const first = normalize(text, {}, at);
+      if (!first.ok) throw new Error(first.error.message);
+      expect(JSON.stringify(first.value.alerts[0]?.raw)).not.toContain(KEY);
+      const kept = pagerDutyBodyToKeep(text, first.value);
+      expect(kept).not.toContain(KEY);
+      const again = normalize(kept, {}, at);
+      expect(again.ok && again.value.alerts.map((a) => a.dedupKey)).toEqual(
+        first.value.alerts.map((a) => a.dedupKey),
+      );
+    }
+  });
+
+  it('redacts routing keys in text that may not be JSON (dead letters)', () => {
+    expect(redactRoutingKeys(`{"routing_key" : "${KEY}", "x": "routing_key"`)).toBe(
+      '{"routing_key" : "[redacted]", "x": "routing_key"',
+    );
+    expect(redactRoutingKeys('{"routing_key":"a\\"b\\"c","n":1}')).toBe('{"routing_key":"[redacted]","n":1}');
+    expect(redactRoutingKeys('not json at all')).toBe('not json at all');
   });
 
   it('uses the receive time when the payload has no timestamp', () => {

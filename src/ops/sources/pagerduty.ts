@@ -1,6 +1,51 @@
 import { createHash } from 'node:crypto';
 import { PayloadReader, dedupKeyOf, finish, parseJsonBody } from '../alert.js';
-import type { Alert, IngestContext, IngestError, NormalizeResult, Severity } from '../alert.js';
+import type {
+  Alert,
+  IngestContext,
+  IngestError,
+  NormalizeResult,
+  NormalizedBatch,
+  Severity,
+} from '../alert.js';
+
+/**
+ * What opsdeck keeps in place of an event's `routing_key`, which is the integration's ingest key:
+ * a secret, stored only as its SHA-256. The normalizer accepts it (an event kept this way is
+ * normalized again by the processor); a sender presenting it is refused before, no key hashes
+ * to it.
+ */
+export const REDACTED_ROUTING_KEY = '[redacted]';
+
+function withoutKey(event: unknown): unknown {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) return event;
+  const e = event as Record<string, unknown>;
+  return 'routing_key' in e ? { ...e, routing_key: REDACTED_ROUTING_KEY } : e;
+}
+
+/**
+ * The body to keep of an accepted event (the ingest inbox): its routing key redacted, and the
+ * dedup_key the request answered with (generated from the routing key when the sender gave none),
+ * so that normalizing it again gives the same alert.
+ */
+export function pagerDutyBodyToKeep(text: string, batch: NormalizedBatch): string {
+  const event = JSON.parse(text) as Record<string, unknown>;
+  const generated = batch.alerts[0]?.fingerprint;
+  const given = event['dedup_key'];
+  return JSON.stringify({
+    ...event,
+    routing_key: REDACTED_ROUTING_KEY,
+    ...((given === undefined || given === '') && generated !== undefined && { dedup_key: generated }),
+  });
+}
+
+/**
+ * A rejected body's `"routing_key": "..."` values redacted, for dead letters (the body may not
+ * be JSON, so this works on the text).
+ */
+export function redactRoutingKeys(text: string): string {
+  return text.replace(/("routing_key"\s*:\s*")(?:[^"\\]|\\.)*"/g, `$1${REDACTED_ROUTING_KEY}"`);
+}
 
 /** The 400 body PagerDuty's Events API v2 answers for an invalid event. */
 export interface PagerDutyInvalidEvent {
@@ -42,7 +87,7 @@ export function normalize(
   if (root) {
     const rk = root['routing_key'];
     if (typeof rk !== 'string' || rk.trim() === '') r.fail('/routing_key', 'is missing or blank');
-    else if (rk.length !== 32)
+    else if (rk.length !== 32 && rk !== REDACTED_ROUTING_KEY)
       r.fail('/routing_key', "Length of 'routing_key' is incorrect (should be 32 characters)");
     const action = root['event_action'];
     if (typeof action !== 'string' || action === '') r.fail('/event_action', 'is missing or blank');
@@ -73,7 +118,7 @@ export function normalize(
           annotations: {},
           startsAt: receivedAt,
           endsAt: receivedAt,
-          raw: parsed.value,
+          raw: withoutKey(parsed.value),
         });
       }
     }
@@ -128,7 +173,7 @@ export function normalize(
             labels: { alertname: labels['class'] ?? summary, source, ...labels },
             annotations,
             startsAt: ts,
-            raw: parsed.value,
+            raw: withoutKey(parsed.value),
           });
         }
       }

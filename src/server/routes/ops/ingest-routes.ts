@@ -5,7 +5,11 @@ import { OpsdeckError } from '../../../core/errors.js';
 import type { AlertSource, IngestError, NormalizedBatch } from '../../../ops/alert.js';
 import { verifySnsSignature, type SnsEnvelope } from '../../../ops/sources/cloudwatch.js';
 import { normalizers } from '../../../ops/sources/index.js';
-import { pagerDutyErrorResponse } from '../../../ops/sources/pagerduty.js';
+import {
+  pagerDutyBodyToKeep,
+  pagerDutyErrorResponse,
+  redactRoutingKeys,
+} from '../../../ops/sources/pagerduty.js';
 import type { ServerContext } from '../../context.js';
 import type { IngestCommitter } from '../../ops/group-commit.js';
 import {
@@ -78,7 +82,8 @@ async function deadLetter(
     { req: request, integrationId, code: e.code, path: e.path },
     `ingest body rejected: ${e.message}`,
   );
-  const text = bodyText(request.body);
+  // A PagerDuty event's routing_key is the ingest key: never kept.
+  const text = e.source === 'pagerduty' ? redactRoutingKeys(bodyText(request.body)) : bodyText(request.body);
   const bytes = Buffer.byteLength(text, 'utf8');
   const truncated = bytes > DEAD_LETTER_BODY_CAP;
   try {
@@ -268,7 +273,8 @@ export const ingestRoutes =
           await deadLetter(ctx, request, auth.integrationId, receivedAt, r.error);
           return reply.code(400).send(pagerDutyErrorResponse(r.error));
         }
-        await store(auth, text, request, r.value, receivedAt);
+        // Kept without its routing key (the ingest key), with the dedup_key answered below.
+        await store(auth, pagerDutyBodyToKeep(text, r.value), request, r.value, receivedAt);
         const key =
           r.value.alerts[0]?.fingerprint ?? r.value.acknowledgements[0]?.replace(/^pagerduty:/, '') ?? '';
         return reply.code(202).send({ status: 'success', message: 'Event processed', dedup_key: key });

@@ -26,7 +26,7 @@ const IngestQuery = Type.Object({ key: Type.Optional(Type.String({ maxLength: 20
 const IngestResult = Type.Object({
   accepted: Type.Integer({
     description:
-      'Alerts (and acknowledgements) in the request, committed to the inbox. The incident processor ' +
+      'Alerts in the request, committed to the inbox. The incident processor ' +
       'deduplicates and processes them after the 202 (opsdeck_ingest_alerts_total{result="stored"|"duplicate"})',
   }),
   subscription: Type.Optional(

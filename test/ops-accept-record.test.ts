@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/core/clock.js';
 import type { Alert } from '../src/ops/alert.js';
@@ -169,6 +170,80 @@ for (const { dialect, available } of dialects) {
         .executeTakeFirstOrThrow();
       expect(JSON.parse(raw.raw)).toEqual({ dedup_key: 'y' });
       expect(await ts.store.ops.alerts.get('pagerduty:z')).toMatchObject({ seenCount: 2 });
+    });
+
+    it('processing writes each alert row once: recorded content and processor state in one statement', async () => {
+      ts = await openTestStore(dialect);
+      const integrationId = await pagerDutyIntegration(ts.store);
+      const { db } = ts.store;
+      // Every row write on ops_alerts, as the database sees it (an upsert that finds the row is an update).
+      await sql`create table alert_writes (kind text, dedup_key text)`.execute(db);
+      if (dialect === 'postgres') {
+        await sql
+          .raw(
+            `create function note_alert_write() returns trigger language plpgsql as $$
+             begin insert into alert_writes values (lower(TG_OP), new.dedup_key); return null; end $$`,
+          )
+          .execute(db);
+        await sql`create trigger alert_writes after insert or update on ops_alerts
+          for each row execute function note_alert_write()`.execute(db);
+      } else {
+        for (const op of ['insert', 'update'])
+          await sql
+            .raw(
+              `create trigger alert_writes_${op} after ${op} on ops_alerts
+               begin insert into alert_writes values ('${op}', new.dedup_key); end`,
+            )
+            .execute(db);
+      }
+      const writes = async () => {
+        const rows = await db
+          .selectFrom('alert_writes' as never)
+          .select(['kind', 'dedup_key'] as never[])
+          .execute();
+        await sql`delete from alert_writes`.execute(db);
+        return (rows as { kind: string; dedup_key: string }[]).map((r) => `${r.kind} ${r.dedup_key}`).sort();
+      };
+      const event = (key: string, action = 'trigger') =>
+        JSON.stringify({
+          routing_key: '[redacted]',
+          event_action: action,
+          dedup_key: key,
+          payload: { summary: `disk ${key}`, source: 'db-1', severity: 'critical' },
+        });
+      const accept = (bodies: string[], second: number) =>
+        ts!.store.ops.accept(
+          bodies.map((body) => ({
+            integrationId,
+            source: 'pagerduty' as const,
+            receivedAt: `2026-11-27T08:03:0${second}.000Z`,
+            body,
+            count: 1,
+          })),
+        );
+      const ctx = { store: ts.store, clock: systemClock };
+
+      await accept([event('a'), event('b'), event('c')], 1);
+      expect(await processInbox(ctx)).toBe(3);
+      // Inserted with their processor state: no second write of the same rows.
+      expect(await writes()).toEqual(['insert pagerduty:a', 'insert pagerduty:b', 'insert pagerduty:c']);
+      const a = await ts.store.ops.alerts.get('pagerduty:a');
+      expect(a).toMatchObject({ status: 'firing', seenCount: 1 });
+      expect(a?.incidentId).toEqual(expect.any(String));
+
+      // a repeats (a duplicate: its receipts change, its processor state stays), b resolves.
+      await accept([event('a'), event('b', 'resolve')], 2);
+      expect(await processInbox(ctx)).toBe(2);
+      expect(await writes()).toEqual(['update pagerduty:a', 'update pagerduty:b']);
+      expect(await ts.store.ops.alerts.get('pagerduty:a')).toMatchObject({
+        seenCount: 2,
+        incidentId: a?.incidentId,
+        lastReceivedAt: '2026-11-27T08:03:02.000Z',
+      });
+      expect(await ts.store.ops.alerts.get('pagerduty:b')).toMatchObject({
+        status: 'resolved',
+        seenCount: 2,
+      });
     });
 
     it('keeps a staged body the processor cannot normalize as a dead letter, and goes on', async () => {

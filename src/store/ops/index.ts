@@ -201,14 +201,19 @@ export interface OpsStore {
      * time). `alerts[i]` are request i's alerts; returns, per request, those stored as new or
      * changed (what the processor works on) and the counts.
      */
-    record(
-      requests: readonly {
-        integrationId: string;
-        receivedAt: string;
-        source: AlertSource;
-        alerts: readonly Alert[];
-      }[],
-    ): Promise<{ changed: Alert[][]; outcomes: RecordOutcome[] }>;
+    record(requests: readonly RecordRequest[]): Promise<{ changed: Alert[][]; outcomes: RecordOutcome[] }>;
+    /**
+     * `record` without writing: what it would find and write, given what is stored now. The
+     * processor writes `plan.alerts` with their processor state in `writeAlerts` once the pipeline
+     * has run, so each row is written once per transaction instead of twice.
+     */
+    planRecord(requests: readonly RecordRequest[]): Promise<RecordPlan>;
+    /**
+     * Writes alert rows, one statement per row kind: the planned alerts (content, seen count,
+     * receipt times) together with their processor state where `tracked` has it, and the
+     * processor state of the other `tracked` alerts (as `saveTracked`).
+     */
+    writeAlerts(planned: readonly PlannedAlert[], tracked: readonly TrackedRow[]): Promise<void>;
     tracked(dedupKeys: readonly string[]): Promise<TrackedRow[]>;
     /** The tracked alerts that are members of the current episode of these groups. */
     trackedInGroups(groupKeys: readonly string[]): Promise<TrackedRow[]>;
@@ -298,7 +303,16 @@ function rawJson(raw: unknown): string {
   return s.length <= RAW_ALERT_CAP ? s : JSON.stringify({ truncated: true, bytes: s.length });
 }
 
-interface PlannedAlert {
+/** One accepted request's alerts, as `processor.record` takes them. */
+export interface RecordRequest {
+  integrationId: string;
+  receivedAt: string;
+  source: AlertSource;
+  alerts: readonly Alert[];
+}
+
+/** An alert as recording writes it: its last content in the requests, with its receipt counts. */
+export interface PlannedAlert {
   alert: Alert;
   hash: string;
   count: number;
@@ -307,9 +321,11 @@ interface PlannedAlert {
   at: string;
 }
 
-interface RecordPlan {
+/** What recording requests finds and writes. */
+export interface RecordPlan {
   /** One row per dedup key (a statement may touch a row once): its last content in the requests. */
   alerts: PlannedAlert[];
+  /** Per request, its alerts stored as new or changed (what the processor works on). */
   changed: Alert[][];
   outcomes: RecordOutcome[];
 }
@@ -318,10 +334,7 @@ interface RecordPlan {
  * What recording requests writes, given the content hashes stored now: a repeat of a stored alert
  * (or of one earlier in the requests) is a duplicate, not processed again.
  */
-function planRecord(
-  requests: Parameters<OpsStore['processor']['record']>[0],
-  existing: ReadonlyMap<string, string>,
-): RecordPlan {
+function planFrom(requests: readonly RecordRequest[], existing: ReadonlyMap<string, string>): RecordPlan {
   const last = new Map<string, PlannedAlert>();
   const plan: RecordPlan = { alerts: [], changed: [], outcomes: [] };
   for (const input of requests) {
@@ -384,8 +397,26 @@ function inboxRow(input: AcceptInput): {
   };
 }
 
-/** The ops_alerts row of a planned alert as ingestion writes it (processor columns empty). */
-function alertRow({ alert: a, hash, count, integrationId, first, at }: PlannedAlert) {
+/** The processor columns of an alert row: its state in grouping, routing and silences. */
+function trackedColumns(r: TrackedRow | undefined) {
+  return {
+    tracked_status: r?.tracked.status ?? null,
+    group_key: r?.tracked.groupKey ?? null,
+    service_id: r?.serviceId ?? null,
+    incident_id: r?.incidentId ?? null,
+    silenced_by: r?.silencedBy ?? null,
+    flapping: r?.tracked.flapping ? 1 : 0,
+    first_seen: r?.tracked.firstSeen ?? null,
+    last_seen: r?.tracked.lastSeen ?? null,
+    changes: JSON.stringify(r?.tracked.changes ?? []),
+  };
+}
+
+/**
+ * The ops_alerts row of a planned alert: its content and receipts, and its processor state when
+ * the pipeline has run on it (empty otherwise: an alert recorded but not processed yet).
+ */
+function alertRow({ alert: a, hash, count, integrationId, first, at }: PlannedAlert, tracked?: TrackedRow) {
   return {
     dedup_key: a.dedupKey,
     integration_id: integrationId,
@@ -405,20 +436,15 @@ function alertRow({ alert: a, hash, count, integrationId, first, at }: PlannedAl
     first_received_at: first,
     last_received_at: at,
     raw: rawJson(a.raw),
-    tracked_status: null,
-    group_key: null,
-    service_id: null,
-    incident_id: null,
-    silenced_by: null,
-    flapping: 0,
-    first_seen: null,
-    last_seen: null,
-    changes: '[]',
+    ...trackedColumns(tracked),
   };
 }
 
-/** Columns ingestion writes, with their PostgreSQL array types (for unnest). */
-const INGEST_COLUMNS = [
+type AlertRow = ReturnType<typeof alertRow>;
+type AlertRowColumn = keyof AlertRow;
+
+/** Columns recording writes, with their PostgreSQL array types (for unnest). */
+const RECORD_COLUMNS = [
   ['dedup_key', 'text'],
   ['integration_id', 'text'],
   ['source', 'text'],
@@ -437,48 +463,89 @@ const INGEST_COLUMNS = [
   ['first_received_at', 'text'],
   ['last_received_at', 'text'],
   ['raw', 'text'],
-] as const;
+] as const satisfies readonly (readonly [AlertRowColumn, string])[];
+
+/** The processor's columns, written with the content when the pipeline has run on the alert. */
+const TRACKED_COLUMNS = [
+  ['tracked_status', 'text'],
+  ['group_key', 'text'],
+  ['service_id', 'text'],
+  ['incident_id', 'text'],
+  ['silenced_by', 'text'],
+  ['flapping', 'integer'],
+  ['first_seen', 'text'],
+  ['last_seen', 'text'],
+  ['changes', 'text'],
+] as const satisfies readonly (readonly [AlertRowColumn, string])[];
+
+type ColumnList = readonly (readonly [AlertRowColumn, string])[];
 
 /**
- * PostgreSQL: the group's alerts upserted and its inbox rows appended in one statement, one array
- * parameter per column (unnest), so its size never nears the 65,535-parameter limit.
+ * An upsert of alert rows: a row already stored takes the new content and receipts (its identity
+ * and first receipt stay, seen_count adds up) and, with `TRACKED_COLUMNS`, the processor state.
+ * Without them, a new row gets empty processor columns and a stored row keeps its own.
  */
-const INGEST_NAMES = INGEST_COLUMNS.map(([c]) => c).join(', ');
+interface AlertUpsert {
+  /** The columns bound per row. */
+  columns: ColumnList;
+  /** Inserted column names: the bound ones, then those given as `constants`. */
+  names: string;
+  /** SQL values of the unbound inserted columns (a leading comma, or empty). */
+  constants: string;
+  updates: string;
+}
 
-/** What a stored alert takes from a newer receipt of it (the first receipt and identity stay). */
-const INGEST_UPDATES = INGEST_COLUMNS.filter(
-  ([c]) => !['dedup_key', 'source', 'fingerprint', 'first_received_at'].includes(c),
-)
-  .map(([c]) =>
-    c === 'seen_count' ? 'seen_count = ops_alerts.seen_count + excluded.seen_count' : `${c} = excluded.${c}`,
-  )
-  .join(', ');
+function alertUpsert(columns: ColumnList, constants: Record<string, string>): AlertUpsert {
+  const keep = ['dedup_key', 'source', 'fingerprint', 'first_received_at'];
+  const extra = Object.entries(constants);
+  return {
+    columns,
+    names: [...columns.map(([c]) => c), ...extra.map(([c]) => c)].join(', '),
+    constants: extra.map(([, v]) => `, ${v}`).join(''),
+    updates: columns
+      .filter(([c]) => !keep.includes(c))
+      .map(([c]) =>
+        c === 'seen_count'
+          ? 'seen_count = ops_alerts.seen_count + excluded.seen_count'
+          : `${c} = excluded.${c}`,
+      )
+      .join(', '),
+  };
+}
+
+/** Recording only: content and receipts (processor columns empty on insert, kept on update). */
+const CONTENT_UPSERT = alertUpsert(RECORD_COLUMNS, { flapping: '0', changes: "'[]'" });
+/** Recording and processing together: the row written once with its processor state. */
+const FULL_UPSERT = alertUpsert([...RECORD_COLUMNS, ...TRACKED_COLUMNS], {});
 
 /**
- * SQLite: the upsert of one alert and the insert of one inbox row, run as prepared statements on
- * the connection (DatabaseHandle.sqlite) inside the group's transaction. Built with Kysely, even
- * as raw SQL, compiling the group's statements cost 13% of an ingest request's CPU for 50-alert
- * batches in bench:ingest (a frozen node per value); a prepared statement binds the values as they are.
+ * SQLite: the upsert of one alert, run as a prepared statement on the connection
+ * (DatabaseHandle.sqlite) inside the transaction. Built with Kysely, even as raw SQL, compiling
+ * the statements cost 13% of an ingest request's CPU for 50-alert batches in bench:ingest (a
+ * frozen node per value); a prepared statement binds the values as they are.
  */
-const SQLITE_UPSERT = `insert into ops_alerts (${INGEST_NAMES})
-  values (${INGEST_COLUMNS.map(() => '?').join(', ')})
-  on conflict (dedup_key) do update set ${INGEST_UPDATES}`;
+function sqliteUpsert(u: AlertUpsert): string {
+  return `insert into ops_alerts (${u.names})
+  values (${u.columns.map(() => '?').join(', ')}${u.constants})
+  on conflict (dedup_key) do update set ${u.updates}`;
+}
+const SQLITE_UPSERTS = new Map([
+  [CONTENT_UPSERT, sqliteUpsert(CONTENT_UPSERT)],
+  [FULL_UPSERT, sqliteUpsert(FULL_UPSERT)],
+]);
 const SQLITE_INBOX =
   'insert into ops_inbox (integration_id, received_at, batch, alert_count, body) values (?, ?, ?, ?, ?)';
 const SQLITE_HASH = 'select content_hash from ops_alerts where dedup_key = ?';
 
 /**
- * PostgreSQL: the planned alerts upserted in one statement, one array parameter per column
- * (unnest), so its size never nears the 65,535-parameter limit.
+ * PostgreSQL: alert rows upserted in one statement, one array parameter per column (unnest), so
+ * its size never nears the 65,535-parameter limit.
  */
-function upsertStatement(plan: RecordPlan): RawBuilder<unknown> {
-  const rows = plan.alerts.map(alertRow);
-  const arrays = INGEST_COLUMNS.map(
-    ([column, type]) => sql`${rows.map((r) => r[column])}::${sql.raw(type)}[]`,
-  );
-  return sql`insert into ops_alerts (${sql.raw(INGEST_NAMES)}, flapping, changes)
-    select *, 0, '[]' from unnest(${sql.join(arrays)})
-    on conflict (dedup_key) do update set ${sql.raw(INGEST_UPDATES)}`;
+function upsertStatement(u: AlertUpsert, rows: readonly AlertRow[]): RawBuilder<unknown> {
+  const arrays = u.columns.map(([column, type]) => sql`${rows.map((r) => r[column])}::${sql.raw(type)}[]`);
+  return sql`insert into ops_alerts (${sql.raw(u.names)})
+    select *${sql.raw(u.constants)} from unnest(${sql.join(arrays)})
+    on conflict (dedup_key) do update set ${sql.raw(u.updates)}`;
 }
 
 /** PostgreSQL: accepted requests appended to the inbox in one statement, in order. */
@@ -670,6 +737,12 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
   };
 
   /** Stored content hashes of `keys` (the executor: a transaction on SQLite, the pool on PostgreSQL). */
+  /** SQLite: the connection's prepared statements (use them inside a transaction only). */
+  const sqliteStatements = (): NonNullable<StoreContext['sqlite']> => {
+    if (!ctx.sqlite) throw new Error('A SQLite store needs its connection (open it with openDatabase)');
+    return ctx.sqlite;
+  };
+
   const storedHashes = async (executor: typeof db, keys: readonly string[]): Promise<Map<string, string>> => {
     const existing = new Map<string, string>();
     for (const part of chunks(keys, 500)) {
@@ -718,45 +791,92 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
       return;
     }
     await withTransaction(ctx, async (trx) => {
-      const statements = ctx.sqlite;
-      if (!statements) throw new Error('A SQLite store needs its connection (open it with openDatabase)');
       // In request order: the processor takes the inbox by seq.
-      const insert = statements.prepare(SQLITE_INBOX);
+      const insert = sqliteStatements().prepare(SQLITE_INBOX);
       for (const r of rows) insert.run(r.integration_id, r.received_at, r.batch, r.alert_count, r.body);
       await touchIntegrations(trx, lastAt);
     });
   };
 
-  const record: OpsStore['processor']['record'] = async (requests) => {
+  /** What recording finds, read with `executor` (SQLite: inside a transaction, which holds the connection). */
+  const planOn = async (executor: typeof db, requests: readonly RecordRequest[]): Promise<RecordPlan> => {
     const keys = [...new Set(requests.flatMap((r) => r.alerts.map((a) => a.dedupKey)))];
-    if (keys.length === 0) {
-      const { changed, outcomes } = planRecord(requests, new Map());
-      return { changed, outcomes };
+    if (keys.length === 0) return planFrom(requests, new Map());
+    if (ctx.dialect === 'postgres') return planFrom(requests, await storedHashes(executor, keys));
+    // better-sqlite3 is synchronous: the prepared statement runs inside the Kysely transaction.
+    const hash = sqliteStatements().prepare(SQLITE_HASH);
+    const existing = new Map<string, string>();
+    for (const key of keys) {
+      const row = hash.get(key) as { content_hash: string } | undefined;
+      if (row) existing.set(key, row.content_hash);
     }
-    if (ctx.dialect === 'postgres') {
-      const plan = planRecord(requests, await storedHashes(db, keys));
-      await sql`${upsertStatement(plan)}`.execute(db);
-      return { changed: plan.changed, outcomes: plan.outcomes };
-    }
-    // better-sqlite3 is synchronous: the prepared statements run inside the Kysely transaction.
-    return withTransaction(ctx, () => {
-      const statements = ctx.sqlite;
-      if (!statements) throw new Error('A SQLite store needs its connection (open it with openDatabase)');
-      const hash = statements.prepare(SQLITE_HASH);
-      const existing = new Map<string, string>();
-      for (const key of keys) {
-        const row = hash.get(key) as { content_hash: string } | undefined;
-        if (row) existing.set(key, row.content_hash);
-      }
-      const plan = planRecord(requests, existing);
-      const upsert = statements.prepare(SQLITE_UPSERT);
-      for (const a of plan.alerts) {
-        const row = alertRow(a);
-        upsert.run(INGEST_COLUMNS.map(([c]) => row[c]));
-      }
-      return Promise.resolve({ changed: plan.changed, outcomes: plan.outcomes });
-    });
+    return planFrom(requests, existing);
   };
+
+  /**
+   * The processor columns of alerts not recorded in this unit of work (group members, timed out
+   * alerts): one UPDATE ... FROM (VALUES ...) per chunk instead of one statement per alert.
+   * VALUES columns are column1..column10 on both dialects; the casts type PostgreSQL's
+   * otherwise-text parameters.
+   */
+  const saveTracked = async (executor: typeof db, rows: readonly TrackedRow[]): Promise<void> => {
+    for (const part of chunks(rows)) {
+      const values = sql.join(
+        part.map(({ tracked: t, serviceId, incidentId, silencedBy }) => {
+          const cells = [t.dedupKey, t.status, t.groupKey, serviceId, incidentId, silencedBy];
+          return sql`(${sql.join(cells.map((c) => sql`cast(${c} as text)`))}, cast(${t.flapping ? 1 : 0} as integer), cast(${t.firstSeen} as text), cast(${t.lastSeen} as text), cast(${JSON.stringify(t.changes)} as text))`;
+        }),
+      );
+      await sql`update ops_alerts set tracked_status = v.column2, group_key = v.column3, service_id = v.column4,
+          incident_id = v.column5, silenced_by = v.column6, flapping = v.column7, first_seen = v.column8,
+          last_seen = v.column9, changes = v.column10
+        from (values ${values}) as v where ops_alerts.dedup_key = v.column1`.execute(executor);
+    }
+  };
+
+  /** Writes alert rows with `executor`, inside a transaction (see `processor.writeAlerts`). */
+  const writeOn = async (
+    executor: typeof db,
+    planned: readonly PlannedAlert[],
+    tracked: readonly TrackedRow[],
+  ): Promise<void> => {
+    const state = new Map(tracked.map((r) => [r.tracked.dedupKey, r]));
+    const full: AlertRow[] = [];
+    const content: AlertRow[] = [];
+    for (const a of planned) {
+      const t = state.get(a.alert.dedupKey);
+      if (t === undefined) content.push(alertRow(a));
+      else {
+        full.push(alertRow(a, t));
+        state.delete(a.alert.dedupKey);
+      }
+    }
+    for (const [u, rows] of [
+      [FULL_UPSERT, full],
+      [CONTENT_UPSERT, content],
+    ] as const) {
+      if (rows.length === 0) continue;
+      if (ctx.dialect === 'postgres') await sql`${upsertStatement(u, rows)}`.execute(executor);
+      else {
+        const upsert = sqliteStatements().prepare(SQLITE_UPSERTS.get(u)!);
+        for (const row of rows) upsert.run(u.columns.map(([c]) => row[c]));
+      }
+    }
+    await saveTracked(executor, [...state.values()]);
+  };
+
+  const planRecord: OpsStore['processor']['planRecord'] = (requests) =>
+    ctx.dialect === 'postgres' ? planOn(db, requests) : withTransaction(ctx, (trx) => planOn(trx, requests));
+
+  const writeAlerts: OpsStore['processor']['writeAlerts'] = (planned, tracked) =>
+    withTransaction(ctx, (trx) => writeOn(trx, planned, tracked));
+
+  const record: OpsStore['processor']['record'] = (requests) =>
+    withTransaction(ctx, async (trx) => {
+      const plan = await planOn(trx, requests);
+      await writeOn(trx, plan.alerts, []);
+      return { changed: plan.changed, outcomes: plan.outcomes };
+    });
 
   const inbox: OpsStore['inbox'] = {
     async take(limit, maxAlerts = Number.POSITIVE_INFINITY) {
@@ -818,6 +938,8 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
 
   const processor: OpsStore['processor'] = {
     record,
+    planRecord,
+    writeAlerts,
     async tryLock() {
       if (ctx.dialect !== 'postgres') return true;
       const r = await sql<{
@@ -879,23 +1001,7 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
         .execute();
       return rows.map((r) => ({ ...toTracked(r), resolveTimeoutMinutes: Number(r.timeout) }));
     },
-    async saveTracked(rows) {
-      // One UPDATE ... FROM (VALUES ...) per chunk instead of one statement per alert (the
-      // processor writes back every alert it handles). VALUES columns are column1..column10 on
-      // both dialects; the casts type PostgreSQL's otherwise-text parameters.
-      for (const part of chunks(rows)) {
-        const values = sql.join(
-          part.map(({ tracked: t, serviceId, incidentId, silencedBy }) => {
-            const cells = [t.dedupKey, t.status, t.groupKey, serviceId, incidentId, silencedBy];
-            return sql`(${sql.join(cells.map((c) => sql`cast(${c} as text)`))}, cast(${t.flapping ? 1 : 0} as integer), cast(${t.firstSeen} as text), cast(${t.lastSeen} as text), cast(${JSON.stringify(t.changes)} as text))`;
-          }),
-        );
-        await sql`update ops_alerts set tracked_status = v.column2, group_key = v.column3, service_id = v.column4,
-            incident_id = v.column5, silenced_by = v.column6, flapping = v.column7, first_seen = v.column8,
-            last_seen = v.column9, changes = v.column10
-          from (values ${values}) as v where ops_alerts.dedup_key = v.column1`.execute(db);
-      }
-    },
+    saveTracked: (rows) => saveTracked(db, rows),
     async groups(keys) {
       const out: GroupRow[] = [];
       for (const part of chunks([...new Set(keys)], 500)) {

@@ -177,7 +177,8 @@ export interface OpsStore {
   /**
    * Commits accepted requests to the inbox, in order, in one transaction (group commit): one row
    * each, nothing else per alert. The processor records and processes them
-   * (`processor.record`), so a 2xx means committed while the request path stays short.
+   * (`processor.planRecord`, then `processor.writeAlerts`), so a 2xx means committed while the
+   * request path stays short.
    */
   accept(inputs: readonly AcceptInput[]): Promise<void>;
   inbox: {

@@ -5,7 +5,8 @@
  * (`POST /api/v2/alerts`); opsdeck gets what Alertmanager's webhook sends it (version 4 payload) on
  * `POST /api/ingest/alertmanager/:integrationId`. Every alert is unique (labels and fingerprint
  * vary), so deduplication does not make it trivial. Prints requests/s, alerts/s and p50/p99
- * latency of each and the ratio opsdeck/Alertmanager, then counts the alerts in opsdeck's database
+ * latency of each and the ratio opsdeck/Alertmanager, the CPU time per alert of each server and
+ * of the load generator (Linux /proc), then counts the alerts in opsdeck's database
  * ("accepted N, committed N": every 2xx'ed alert, recorded client-side, must be there, recorded in
  * ops_alerts or in a request body still in the inbox). Then it waits for the incident processor
  * to work the inbox off, prints how fast it did, and checks again that every accepted alert is in
@@ -24,8 +25,8 @@
  * --dialects sqlite,postgres, --sizes 1,50 (alerts per request of each measurement), --log-level <level> (opsdeck's, default info as in production),
  * --cpu-prof <dir> (opsdeck runs with `node --cpu-prof`; open the .cpuprofile in Chrome DevTools).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -70,7 +71,18 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 // ---------------------------------------------------------------------------------------------
 // Load
 
+/** CPU time spent during a measurement, in µs per alert accepted (Linux /proc; absent elsewhere). */
+interface CpuFigures {
+  /** The server process, all its threads. */
+  server: number;
+  /** PostgreSQL's server processes (opsdeck on PostgreSQL only). */
+  database?: number;
+  /** This process: the load generator. */
+  loadgen: number;
+}
+
 interface LoadFigures {
+  cpu?: CpuFigures;
   requests: number;
   ok: number;
   rps: number;
@@ -83,6 +95,74 @@ interface LoadFigures {
 }
 
 type Target = 'alertmanager' | 'opsdeck';
+
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`), or null without /proc. */
+const CLOCK_TICKS = ((): number | null => {
+  if (!existsSync('/proc/self/stat')) return null;
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU time of a process and all its threads, in ms (/proc/<pid>/stat fields 14-15). */
+function processCpuMs(pid: number | string): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // After "pid (comm) ", fields start at 3 (state): utime is field 14, stime field 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS!;
+}
+
+/**
+ * CPU time of every PostgreSQL server process on this machine (the bench's database is local):
+ * the backends serving opsdeck, the WAL writer, the checkpointer.
+ */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += processCpuMs(pid);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
+/** Who is measured: the server's pid, and whether PostgreSQL's processes count. */
+interface CpuTarget {
+  pid: number;
+  postgres: boolean;
+}
+
+interface CpuSnapshot {
+  server: number;
+  database: number;
+  loadgen: number;
+}
+
+function cpuSnapshot(target: CpuTarget): CpuSnapshot | null {
+  if (CLOCK_TICKS === null) return null;
+  const own = process.cpuUsage();
+  return {
+    server: processCpuMs(target.pid),
+    database: target.postgres ? postgresCpuMs() : 0,
+    loadgen: (own.user + own.system) / 1000,
+  };
+}
+
+function cpuPerAlert(before: CpuSnapshot | null, target: CpuTarget, alerts: number): CpuFigures | undefined {
+  const after = cpuSnapshot(target);
+  if (!before || !after || alerts === 0) return undefined;
+  const per = (ms: number): number => (ms * 1000) / alerts;
+  return {
+    server: per(after.server - before.server),
+    ...(target.postgres && { database: per(after.database - before.database) }),
+    loadgen: per(after.loadgen - before.loadgen),
+  };
+}
 
 /** autocannon's per-connection context: the fingerprints of the request in flight. */
 interface PerConnection {
@@ -100,6 +180,7 @@ async function drive(
   headers: Record<string, string>,
   sizes: number[],
   seconds: number,
+  cpuTarget: CpuTarget,
   accepted?: Set<string>,
 ): Promise<LoadFigures> {
   let okAlerts = 0;
@@ -118,6 +199,7 @@ async function drive(
       if (accepted) for (const fp of fps) accepted.add(fp);
     },
   }));
+  const cpuBefore = cpuSnapshot(cpuTarget);
   const r = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -127,7 +209,9 @@ async function drive(
     headers: { 'content-type': 'application/json', ...headers },
     requests,
   });
+  const cpu = cpuPerAlert(cpuBefore, cpuTarget, okAlerts);
   return {
+    ...(cpu && { cpu }),
     requests: r.requests.total,
     ok: r['2xx'],
     rps: r['2xx'] / r.duration,
@@ -330,6 +414,25 @@ function row(label: string, f: LoadFigures): string {
   );
 }
 
+/**
+ * CPU per accepted alert of each server during its measurement: what the throughput ratio costs
+ * on a machine the load generator shares (the opsdeck figure includes its incident processor and
+ * checkpoint threads working during the load; PostgreSQL's processes are counted apart).
+ */
+function cpuComparison(
+  am: CpuFigures | undefined,
+  ops: CpuFigures | undefined,
+  dialect: TestDialect,
+): string {
+  if (!am || !ops) return '';
+  const us = (n: number): string => `${fmt(n, 1)} µs`;
+  return (
+    `  CPU per alert: Alertmanager ${us(am.server)}; opsdeck ${us(ops.server)}` +
+    (ops.database !== undefined ? ` + PostgreSQL ${us(ops.database)}` : '') +
+    ` (${dialect}); load generator ${us(am.loadgen)} and ${us(ops.loadgen)}`
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 
 interface CaseResult {
@@ -359,14 +462,16 @@ async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promis
     );
 
     // Warm-up: JIT, connection pools, SQLite page cache (alerts counted like the others).
-    await drive('alertmanager', `${am.url}/api/v2/alerts`, {}, [1, BATCH], 1);
-    await drive('opsdeck', integration.url, auth, [1, BATCH], 1, accepted);
+    const amCpu: CpuTarget = { pid: am.pid, postgres: false };
+    const opsCpu: CpuTarget = { pid: ops.child.pid!, postgres: dialect === 'postgres' };
+    await drive('alertmanager', `${am.url}/api/v2/alerts`, {}, [1, BATCH], 1, amCpu);
+    await drive('opsdeck', integration.url, auth, [1, BATCH], 1, opsCpu, accepted);
 
     for (const [kind, size] of SIZES.map(
       (n) => [n === 1 ? 'single alert per request' : `${n}-alert batches`, n] as const,
     )) {
-      const amFigures = await drive('alertmanager', `${am.url}/api/v2/alerts`, {}, [size], DURATION_S);
-      const opsFigures = await drive('opsdeck', integration.url, auth, [size], DURATION_S, accepted);
+      const amFigures = await drive('alertmanager', `${am.url}/api/v2/alerts`, {}, [size], DURATION_S, amCpu);
+      const opsFigures = await drive('opsdeck', integration.url, auth, [size], DURATION_S, opsCpu, accepted);
       results.push({ dialect, kind, am: amFigures, ops: opsFigures });
       console.log(` ${kind}, ${CONNECTIONS} connections, ${DURATION_S} s each:`);
       console.log(row('Alertmanager POST /api/v2/alerts', amFigures));
@@ -375,6 +480,8 @@ async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promis
         `  ratio opsdeck/Alertmanager: alerts/s ${fmt(opsFigures.alertsPerSec / amFigures.alertsPerSec, 2)}` +
           `, p99 ${fmt(opsFigures.p99 / Math.max(amFigures.p99, 0.001), 2)}`,
       );
+      const cpuLine = cpuComparison(amFigures.cpu, opsFigures.cpu, dialect);
+      if (cpuLine) console.log(cpuLine);
     }
     const count = await verifyStored(database, integration.id, accepted);
     lostTotal = count.lost.length;

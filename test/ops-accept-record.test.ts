@@ -9,9 +9,10 @@ import { openTestStore, testDialects, type TestStore } from './helpers/databases
  * Staged ingestion in the store. `accept` commits a group of requests as inbox rows in request
  * order (a body with the headers its normalizer reads, or normalized alerts), and `take` gives
  * them back with what is left to do. `processor.record` then records their alerts in ops_alerts
- * (on PostgreSQL the stored hashes and one statement, on SQLite prepared statements): both
- * dialects must decide the same duplicates, against what was stored before and earlier in the
- * same requests.
+ * (`planRecord`, then `writeAlerts` without processor state; on PostgreSQL the stored hashes and
+ * one statement, on SQLite prepared statements): both dialects must decide the same duplicates,
+ * against what was stored before and earlier in the same requests. The processor itself writes
+ * the planned rows once, with their processor state.
  */
 const dialects = await testDialects();
 

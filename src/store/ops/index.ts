@@ -539,21 +539,32 @@ const SQLITE_INBOX =
 const SQLITE_HASH = 'select content_hash from ops_alerts where dedup_key = ?';
 
 /**
- * PostgreSQL: alert rows upserted in one statement, one array parameter per column (unnest), so
- * its size never nears the 65,535-parameter limit.
+ * PostgreSQL: alert rows upserted in one statement with one parameter, the rows as a JSON array
+ * (`json_to_recordset`), so its size never nears the 65,535-parameter limit. One array parameter
+ * per column (`unnest`) was slower: pg writes an array parameter as an array literal, escaping
+ * each element with regular expressions in JavaScript (the rows' JSON text is full of quotes),
+ * 11% of the processor's time plus the garbage; JSON.stringify escapes natively.
  */
 function upsertStatement(u: AlertUpsert, rows: readonly AlertRow[]): RawBuilder<unknown> {
-  const arrays = u.columns.map(([column, type]) => sql`${rows.map((r) => r[column])}::${sql.raw(type)}[]`);
+  const bound = u.columns.map(([c]) => c).join(', ');
+  const definitions = u.columns.map(([c, type]) => `${c} ${type}`).join(', ');
   return sql`insert into ops_alerts (${sql.raw(u.names)})
-    select *${sql.raw(u.constants)} from unnest(${sql.join(arrays)})
+    select ${sql.raw(bound)}${sql.raw(u.constants)} from json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.raw(definitions)})
     on conflict (dedup_key) do update set ${sql.raw(u.updates)}`;
 }
 
-/** PostgreSQL: accepted requests appended to the inbox in one statement, in order. */
+/**
+ * PostgreSQL: accepted requests appended to the inbox in one statement, in order, the rows as one
+ * JSON parameter (see upsertStatement: the bodies are JSON text, which pg's array literals escape
+ * slowly).
+ */
 function acceptStatement(rows: readonly ReturnType<typeof inboxRow>[]): RawBuilder<unknown> {
+  const json = JSON.stringify(
+    rows.map((x) => ({ i: x.integration_id, r: x.received_at, b: x.batch, n: x.alert_count, t: x.body })),
+  );
   return sql`insert into ops_inbox (integration_id, received_at, batch, alert_count, body)
-    select i, r, b, n, t from unnest(${rows.map((x) => x.integration_id)}::text[], ${rows.map((x) => x.received_at)}::text[],
-      ${rows.map((x) => x.batch)}::text[], ${rows.map((x) => x.alert_count)}::integer[], ${rows.map((x) => x.body)}::text[])
+    select i, r, b, n, t
+    from rows from (json_to_recordset(${json}::json) as (i text, r text, b text, n integer, t text))
       with ordinality as u(i, r, b, n, t, position)
     order by position`;
 }

@@ -119,6 +119,24 @@ for (const { dialect, available } of dialects) {
       }
     });
 
+    it('keeps an alert with U+0000 in its text (PostgreSQL text cannot hold it) as U+FFFD, and processing goes on', async () => {
+      const body = amWebhook('Nul\u0000Name', 'firing', [
+        { fp: 'nul1', labels: { alertname: 'Nul\u0000Name', 'key\u0000': 'a\u0000b' } },
+        { fp: 'nul2' },
+      ]);
+      (body['alerts'] as { annotations: Record<string, string> }[])[0]!.annotations = {
+        summary: 'disk\u0000full',
+      };
+      expect((await ingest(t, am, body)).statusCode).toBe(202);
+      await processInbox(t.app.opsdeck);
+      expect(await t.store.ops.inbox.count()).toBe(0);
+      const nul = await t.store.ops.alerts.get('alertmanager:nul1');
+      expect(nul?.labels).toEqual({ alertname: 'Nul\uFFFDName', 'key\uFFFD': 'a\uFFFDb' });
+      expect(nul?.summary).toBe('disk\uFFFDfull');
+      expect(nul?.incidentId).toEqual(expect.any(String));
+      expect(await t.store.ops.alerts.get('alertmanager:nul2')).toMatchObject({ status: 'firing' });
+    });
+
     it('stores a burst in one transaction, and a failing request fails alone', async () => {
       let transactions = 0;
       const counting: Pick<TransactionStore, 'ops'> = {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PayloadReader, labelsFingerprint, maxSeverity, parseTime, severityFromWord } from './alert.js';
+import {
+  PayloadReader,
+  labelsFingerprint,
+  maxSeverity,
+  parseJson,
+  parseTime,
+  severityFromWord,
+} from './alert.js';
 import type { Severity } from './alert.js';
 
 describe('severityFromWord', () => {
@@ -112,6 +119,31 @@ describe('PayloadReader.stringMap', () => {
     expect(labels).toEqual({ alertname: 'A' });
     expect(Object.keys(labels)).toEqual(['alertname']);
     expect(Object.getPrototypeOf(labels)).toBe(Object.prototype);
+  });
+});
+
+describe('parseJson', () => {
+  it('replaces U+0000 in strings and keys, at any depth, by U+FFFD', () => {
+    const text = JSON.stringify({ a: 'x\u0000y', 'k\u0000': ['\u0000', { b: 1, c: 'ok\u0000' }], n: null });
+    expect(text).toContain('\\u0000');
+    expect(parseJson(text)).toEqual({
+      a: 'x\uFFFDy',
+      'k\uFFFD': ['\uFFFD', { b: 1, c: 'ok\uFFFD' }],
+      n: null,
+    });
+  });
+
+  it('leaves a body without the escape as JSON.parse gives it, and an escaped backslash alone', () => {
+    expect(parseJson('{"a":"x","b":[1,2]}')).toEqual({ a: 'x', b: [1, 2] });
+    // The text \u0000 (a backslash, then "u0000"), not the character.
+    expect(parseJson('{"a":"\\\\u0000"}')).toEqual({ a: '\\u0000' });
+  });
+
+  it('keeps a "__proto__" key as an own key, as JSON.parse does', () => {
+    const parsed = parseJson('{"__proto__":{"x":"\\u0000"},"y":"\\u0000"}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(Object.keys(parsed)).toEqual(['__proto__', 'y']);
+    expect(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value).toEqual({ x: '\uFFFD' });
   });
 });
 

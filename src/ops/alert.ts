@@ -310,11 +310,43 @@ export function finish(source: AlertSource, r: PayloadReader, batch: () => Norma
   return ok(batch());
 }
 
+/** A JSON escape of U+0000 (JSON text cannot hold the character itself). */
+const NUL_ESCAPE = '\\u0000';
+
+/**
+ * JSON.parse with every U+0000 in a string or key replaced by U+FFFD. PostgreSQL's text cannot
+ * hold U+0000 (SQLite's can): an alert carrying one in a label, an annotation or its summary was
+ * accepted, then failed the processor's transaction on every retry. Replaced at parsing, on both
+ * databases alike, so both keep the same alert (and the same content hash). Bodies without the
+ * escape are returned as parsed.
+ */
+export function parseJson(text: string): unknown {
+  const value = JSON.parse(text) as unknown;
+  return text.includes(NUL_ESCAPE) ? withoutNul(value) : value;
+}
+
+function withoutNul(v: unknown): unknown {
+  if (typeof v === 'string') return v.replaceAll('\u0000', '\uFFFD');
+  if (Array.isArray(v)) return v.map(withoutNul);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    // An own data property, as JSON.parse makes them (a "__proto__" key stays a key).
+    Object.defineProperty(out, k.replaceAll('\u0000', '\uFFFD'), {
+      value: withoutNul(x),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
 /** JSON-parses a text body, reporting a parse failure at the root path. */
 export function parseJsonBody(source: AlertSource, body: unknown): Result<unknown, IngestError> {
   if (typeof body !== 'string') return ok(body);
   try {
-    return ok(JSON.parse(body) as unknown);
+    return ok(parseJson(body));
   } catch (e) {
     return err(ingestError(source, [{ path: '', message: `is not valid JSON (${(e as Error).message})` }]));
   }

@@ -1,5 +1,5 @@
 import { createVerify } from 'node:crypto';
-import { PayloadReader, dedupKeyOf, finish, ingestError, parseJsonBody } from '../alert.js';
+import { PayloadReader, dedupKeyOf, finish, ingestError, parseJson, parseJsonBody } from '../alert.js';
 import type { Alert, NormalizeResult, Severity, SourceControl } from '../alert.js';
 import { err } from '../../core/result.js';
 
@@ -145,7 +145,7 @@ export function normalize(
   }
   let alarmJson: unknown;
   try {
-    alarmJson = JSON.parse(message);
+    alarmJson = parseJson(message);
   } catch {
     r.fail('/Message', 'must be a JSON string holding the CloudWatch alarm');
     return err(ingestError('cloudwatch', r.problems));

@@ -247,6 +247,72 @@ for (const { dialect, available } of dialects) {
       });
     });
 
+    it('sets aside a request that fails processing on its own (twice) as a dead letter, and processes the rest', async () => {
+      ts = await openTestStore(dialect);
+      const integrationId = await pagerDutyIntegration(ts.store);
+      const receivedAt = '2026-11-27T08:04:00.000Z';
+      // A summary the database refuses (NOT NULL): what an alert PostgreSQL cannot store does.
+      const refused = { ...alert('bad'), summary: null as unknown as string };
+      const input = (alerts: Alert[]) => ({
+        integrationId,
+        source: 'pagerduty' as const,
+        receivedAt,
+        alerts,
+        acknowledgements: [],
+      });
+      await ts.store.ops.accept([input([alert('g1')]), input([refused]), input([alert('g2'), alert('g3')])]);
+      const setAside: { seq: number; error: string }[] = [];
+      const processed = await processInbox(
+        { store: ts.store, clock: systemClock },
+        { onSetAside: (item, error) => setAside.push({ seq: item.seq, error: String(error) }) },
+      );
+      expect(processed).toBe(3);
+      expect(await ts.store.ops.inbox.count()).toBe(0);
+      for (const fp of ['g1', 'g2', 'g3'])
+        expect(await ts.store.ops.alerts.get(`pagerduty:${fp}`)).toMatchObject({ status: 'firing' });
+      expect(await ts.store.ops.alerts.get('pagerduty:bad')).toBeUndefined();
+      expect(setAside).toHaveLength(1);
+      expect(setAside[0]!.error).toMatch(/null/i);
+      const [dead] = await ts.store.ops.deadLetters.list(integrationId, 10);
+      expect(dead).toMatchObject({ errorCode: 'OPSDECK_E_INTERNAL', receivedAt });
+      expect(dead?.message).toMatch(/^accepted, then failed processing twice and set aside: .*null/i);
+      const kept = JSON.parse((await ts.store.ops.deadLetters.get(dead!.id))!.body) as { alerts: Alert[] };
+      expect(kept.alerts.map((a) => a.fingerprint)).toEqual(['bad']);
+    });
+
+    it('leaves the inbox as it is when the database fails (a transient error is not set aside)', async () => {
+      ts = await openTestStore(dialect);
+      const integrationId = await pagerDutyIntegration(ts.store);
+      await ts.store.ops.accept([
+        {
+          integrationId,
+          source: 'pagerduty',
+          receivedAt: '2026-11-27T08:05:00.000Z',
+          alerts: [alert('t1')],
+          acknowledgements: [],
+        },
+      ]);
+      const busy = Object.assign(new Error('could not serialize access'), {
+        code: dialect === 'postgres' ? '40001' : 'SQLITE_BUSY',
+      });
+      // The first two transactions do their work, then fail on commit as a lock race would; the
+      // ones after would succeed (a set-aside would then stick).
+      let calls = 0;
+      const store = ts.store;
+      const failing = {
+        ...store,
+        transaction: <T>(fn: (tx: Parameters<Parameters<typeof store.transaction>[0]>[0]) => Promise<T>) =>
+          store.transaction(async (tx) => {
+            const result = await fn(tx);
+            if (++calls <= 2) throw busy;
+            return result;
+          }),
+      };
+      await expect(processInbox({ store: failing, clock: systemClock })).rejects.toBe(busy);
+      expect(await ts.store.ops.inbox.count()).toBe(1);
+      expect(await ts.store.ops.deadLetters.list(integrationId, 10)).toEqual([]);
+    });
+
     it('keeps a staged body the processor cannot normalize as a dead letter, and goes on', async () => {
       ts = await openTestStore(dialect);
       const integrationId = await pagerDutyIntegration(ts.store);

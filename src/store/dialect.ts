@@ -256,6 +256,21 @@ export function isConnectionError(e: unknown): boolean {
 }
 
 /**
+ * True when the error says nothing about the statement's data: the database was unreachable,
+ * busy, out of resources or shutting down, or the transaction lost a serialization or deadlock
+ * race. Running the same work again later may succeed.
+ */
+export function isTransientDatabaseError(e: unknown): boolean {
+  if (isConnectionError(e)) return true;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  // PostgreSQL SQLSTATE: 08 connection, 40 transaction rollback, 53 resources, 57 operator
+  // intervention (shutdown, cancel), 58 system error.
+  if (/^(08|40|53|57|58)[0-9A-Z]{3}$/.test(code)) return true;
+  return /^SQLITE_(BUSY|LOCKED|IOERR|FULL|NOMEM|READONLY|CORRUPT|NOTADB|PROTOCOL|INTERRUPT)/.test(code);
+}
+
+/**
  * Online backup of a SQLite database to `destination` (a consistent snapshot even while the
  * server writes; WAL content included). The copy gets mode 0600.
  * @throws OpsdeckError OPSDECK_E_CONFLICT when `destination` exists, OPSDECK_E_IO on failure.

@@ -44,6 +44,11 @@ export function startInboxLoop(ctx: ProcessorContext, opts: InboxLoopOptions): I
           ingestBusy: opts.ingestBusy,
           ...(opts.yieldFactor !== undefined && { yieldFactor: opts.yieldFactor }),
           ...(opts.onRecorded && { onRecorded: opts.onRecorded }),
+          onSetAside: (item, err) =>
+            opts.logger.error(
+              { err, integrationId: item.integrationId, seq: item.seq },
+              'ops inbox request failed processing twice on its own; set aside as a dead letter',
+            ),
         });
         if (Date.now() - lastExpire >= EXPIRE_INTERVAL_MS) {
           lastExpire = Date.now();

@@ -8,9 +8,6 @@ import type { Integration } from '../../store/ops/index.js';
 import type { IngestAuth } from '../auth/route-permission.js';
 import type { ServerContext } from '../context.js';
 
-/** Dead letters keep at most this much of a rejected body. */
-export const DEAD_LETTER_BODY_CAP = 256 * 1024;
-
 export type RejectReason =
   'missing_key' | 'unknown_integration' | 'wrong_key' | 'disabled' | 'wrong_source' | 'bad_signature';
 

@@ -6,7 +6,15 @@ import type { Silence } from '../../ops/silences.js';
 import type { TransactionStore } from '../../store/index.js';
 import type { TimelineEntry } from '../../ops/incident.js';
 import { normalizers } from '../../ops/sources/index.js';
-import type { GroupRow, InboxItem, PlannedAlert, RecordOutcome, TrackedRow } from '../../store/ops/index.js';
+import { isTransientDatabaseError } from '../../store/dialect.js';
+import {
+  deadLetterBody,
+  type GroupRow,
+  type InboxItem,
+  type PlannedAlert,
+  type RecordOutcome,
+  type TrackedRow,
+} from '../../store/ops/index.js';
 import type { ServerContext } from '../context.js';
 
 /** What the incident processor uses of the server: it also runs in its own thread (./processor-thread.ts). */
@@ -297,9 +305,7 @@ async function recordItems(
         integrationId: item.integrationId,
         receivedAt: item.receivedAt,
         contentType: null,
-        body: item.body.text,
-        bodyBytes: Buffer.byteLength(item.body.text, 'utf8'),
-        truncated: false,
+        ...deadLetterBody(item.body.text),
         errorCode: r.error.code,
         path: r.error.path,
         message: `accepted, then rejected by the processor: ${r.error.message}`,
@@ -410,26 +416,59 @@ export async function processInbox(
     yieldFactor?: number;
     /** Called after each committed transaction with what recording its requests found. */
     onRecorded?: (outcomes: readonly RecordOutcome[]) => void;
+    /** Called when a request that failed processing twice on its own is set aside (see below). */
+    onSetAside?: (item: InboxItem, error: unknown) => void;
   } = {},
 ): Promise<number> {
   const max = opts.maxBatches ?? Number.POSITIVE_INFINITY;
   let done = 0;
+  // After a transaction failed on the statements' data: requests taken one per transaction, as
+  // many as it held, so the one that fails does so alone.
+  let alone = 0;
+  let failedAlone = 0;
   // shouldStop: a stopping server leaves the rest of the inbox (durable) to the next start.
   while (done < max && !opts.shouldStop?.()) {
     const started = performance.now();
     let recorded: RecordOutcome[] = [];
-    const n = await ctx.store.transaction(async (tx) => {
-      if (!(await tx.ops.processor.tryLock())) return -1;
-      const limits = PER_TRANSACTION[opts.ingestBusy?.() ? 'busy' : 'idle'];
-      const taken = await tx.ops.inbox.take(Math.min(limits.batches, max - done), limits.alerts);
-      if (taken.length === 0) return 0;
-      const config = await tx.oncall.pipelineConfig();
-      const { items, outcomes, planned } = await recordItems(tx, taken);
-      recorded = outcomes;
-      await processItems(ctx, tx, items, config, planned);
-      await tx.ops.inbox.remove(taken.map((i) => i.seq));
-      return taken.length;
-    });
+    let taking: InboxItem[] = [];
+    let n: number;
+    try {
+      n = await ctx.store.transaction(async (tx) => {
+        if (!(await tx.ops.processor.tryLock())) return -1;
+        const limits = PER_TRANSACTION[opts.ingestBusy?.() ? 'busy' : 'idle'];
+        const taken =
+          alone > 0
+            ? await tx.ops.inbox.take(1)
+            : await tx.ops.inbox.take(Math.min(limits.batches, max - done), limits.alerts);
+        taking = taken;
+        if (taken.length === 0) return 0;
+        const config = await tx.oncall.pipelineConfig();
+        const { items, outcomes, planned } = await recordItems(tx, taken);
+        recorded = outcomes;
+        await processItems(ctx, tx, items, config, planned);
+        await tx.ops.inbox.remove(taken.map((i) => i.seq));
+        return taken.length;
+      });
+    } catch (error) {
+      // A lost connection or lock race is retried later as it is (the inbox loop logs it). An
+      // error on the data (PostgreSQL refusing a value, a constraint, a bug on an odd alert) would
+      // fail the same way on every retry and hold up the whole inbox behind one request.
+      if (isTransientDatabaseError(error) || taking.length === 0) throw error;
+      if (taking.length > 1) {
+        alone = taking.length;
+        continue;
+      }
+      // Alone: once more (a fault that passes), then the request is set aside as a dead letter.
+      if (++failedAlone < 2) continue;
+      failedAlone = 0;
+      await setAside(ctx, taking[0]!, error);
+      opts.onSetAside?.(taking[0]!, error);
+      alone = Math.max(0, alone - 1);
+      done += 1;
+      continue;
+    }
+    failedAlone = 0;
+    if (n > 0 && alone > 0) alone -= 1;
     if (n <= 0) break;
     if (recorded.length > 0) opts.onRecorded?.(recorded);
     done += n;
@@ -440,6 +479,34 @@ export async function processInbox(
     } else await new Promise((resolve) => setImmediate(resolve));
   }
   return done;
+}
+
+/**
+ * Sets aside a request that failed processing twice on its own: kept as a dead letter (its body,
+ * or its alerts for a request accepted before migration 0010) with the error, and removed from
+ * the inbox, in one transaction, so the requests behind it are processed. Does nothing when the
+ * request is no longer first in the inbox.
+ */
+async function setAside(ctx: ProcessorContext, item: InboxItem, error: unknown): Promise<void> {
+  const code = (error as { code?: unknown } | null)?.code;
+  const reason = `${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` (${code})` : ''}`;
+  await ctx.store.transaction(async (tx) => {
+    if (!(await tx.ops.processor.tryLock())) return;
+    const [head] = await tx.ops.inbox.take(1);
+    if (head?.seq !== item.seq) return;
+    const body =
+      item.body?.text ?? JSON.stringify({ alerts: item.alerts, acknowledgements: item.acknowledgements });
+    await tx.ops.deadLetters.add({
+      integrationId: item.integrationId,
+      receivedAt: item.receivedAt,
+      contentType: null,
+      ...deadLetterBody(body),
+      errorCode: 'OPSDECK_E_INTERNAL',
+      path: '',
+      message: `accepted, then failed processing twice and set aside: ${reason}`,
+    });
+    await tx.ops.inbox.remove([item.seq]);
+  });
 }
 
 /**

@@ -27,6 +27,20 @@ export const RAW_ALERT_CAP = 64 * 1024;
 /** Rows per multi-row statement (SQLite binds at most 32766 parameters). */
 const CHUNK = 200;
 
+/** Dead letters keep at most this much of a rejected body. */
+export const DEAD_LETTER_BODY_CAP = 256 * 1024;
+
+/** A body as a dead letter keeps it: at most DEAD_LETTER_BODY_CAP bytes, with its full size. */
+export function deadLetterBody(text: string): Pick<DeadLetter, 'body' | 'bodyBytes' | 'truncated'> {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const truncated = bytes > DEAD_LETTER_BODY_CAP;
+  return {
+    body: truncated ? Buffer.from(text, 'utf8').subarray(0, DEAD_LETTER_BODY_CAP).toString('utf8') : text,
+    bodyBytes: bytes,
+    truncated,
+  };
+}
+
 export interface DeadLetter {
   id: string;
   integrationId: string;

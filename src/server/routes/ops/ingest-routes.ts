@@ -12,13 +12,8 @@ import {
 } from '../../../ops/sources/pagerduty.js';
 import type { ServerContext } from '../../context.js';
 import type { IngestCommitter } from '../../ops/group-commit.js';
-import {
-  DEAD_LETTER_BODY_CAP,
-  createIngestVerifier,
-  ingestMetrics,
-  signingCert,
-  snsSettings,
-} from '../../ops/ingest.js';
+import { deadLetterBody } from '../../../store/ops/index.js';
+import { createIngestVerifier, ingestMetrics, signingCert, snsSettings } from '../../ops/ingest.js';
 import { errorResponses } from '../../schemas.js';
 
 const IngestParams = Type.Object({ integrationId: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -84,16 +79,12 @@ async function deadLetter(
   );
   // A PagerDuty event's routing_key is the ingest key: never kept.
   const text = e.source === 'pagerduty' ? redactRoutingKeys(bodyText(request.body)) : bodyText(request.body);
-  const bytes = Buffer.byteLength(text, 'utf8');
-  const truncated = bytes > DEAD_LETTER_BODY_CAP;
   try {
     await ctx.store.ops.deadLetters.add({
       integrationId,
       receivedAt,
       contentType: request.headers['content-type'] ?? null,
-      body: truncated ? Buffer.from(text, 'utf8').subarray(0, DEAD_LETTER_BODY_CAP).toString('utf8') : text,
-      bodyBytes: bytes,
-      truncated,
+      ...deadLetterBody(text),
       errorCode: e.code,
       path: e.path,
       message: e.message,

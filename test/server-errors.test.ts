@@ -99,6 +99,29 @@ describe('error responses', () => {
     });
   });
 
+  it('refuses U+0000 in a string or a key with its JSON pointer (PostgreSQL cannot store it)', async () => {
+    const res = await postUsers(
+      JSON.stringify({ username: 'zed', password: 'zed-pass\u0000word', role: 'viewer' }),
+    );
+    expect(json(res)).toEqual({
+      error: {
+        code: 'OPSDECK_E_VALIDATION',
+        message: 'Request body failed validation: /body/password must not contain U+0000',
+        details: [
+          { path: '/body/password', message: 'must not contain U+0000 (the database cannot store it)' },
+        ],
+      },
+    });
+    const key = await postUsers('{"username":"zed","pass\\u0000":"x"}');
+    expect(key.statusCode).toBe(400);
+    expect(json(key)).toMatchObject({ error: { details: [{ path: '/body/pass\u0000' }] } });
+    // The text "\u0000" (a backslash, then u0000) is no such character.
+    const text = await postUsers(
+      JSON.stringify({ username: 'zed-nul', password: 'zed-pass\\u0000word', role: 'viewer' }),
+    );
+    expect(text.statusCode).toBe(201);
+  });
+
   it('lists the allowed values of an enumerated field', async () => {
     const res = await postUsers(
       JSON.stringify({ username: 'zed', password: 'zed-password-1', role: 'root' }),

@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../core/clock.js';
+import { OpsdeckError } from '../core/errors.js';
 import type { OpsdeckConfig } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import { AuthCache } from './auth/auth-cache.js';
@@ -32,7 +33,7 @@ import { usersContext } from './routes/users/index.js';
 import type { ProcessorThreadOptions } from './ops/processor-thread.js';
 import { ErrorResponse } from './schemas.js';
 import { registerSecurityHeaders } from './security-headers.js';
-import { createValidatorCompiler } from './validation.js';
+import { createValidatorCompiler, nulPointer } from './validation.js';
 
 export interface BuildAppOptions {
   config: OpsdeckConfig;
@@ -121,6 +122,27 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addSchema(ErrorResponse);
   // JSON only: a text/plain body is refused with 415 instead of reaching a handler as a string.
   app.removeContentTypeParser('text/plain');
+  // Fastify's JSON parser (prototype poisoning refused), then a body holding U+0000 in a string
+  // or key is refused with its pointer: PostgreSQL's text cannot hold the character, so the same
+  // request would be stored on SQLite and fail with a 500 on PostgreSQL. (Ingestion has its own
+  // parser and keeps such text as U+FFFD: src/ops/alert.ts parseJson.)
+  const parseJsonBody = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
+    const body = raw as string; // parseAs: 'string'
+    void parseJsonBody(request, body, (error, value) => {
+      if (error) return done(error);
+      const at = body.includes('\\u0000') ? nulPointer(value) : undefined;
+      if (at === undefined) return done(null, value);
+      done(
+        new OpsdeckError(
+          'OPSDECK_E_VALIDATION',
+          `Request body failed validation: /body${at} must not contain U+0000`,
+          [{ path: `/body${at}`, message: 'must not contain U+0000 (the database cannot store it)' }],
+        ),
+      );
+    });
+  });
   installErrorHandler(app);
 
   app.addHook('onRoute', (route: RouteOptions) => {

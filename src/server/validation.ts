@@ -82,3 +82,20 @@ export function messageOf(error: ErrorObject): string {
   if (error.keyword === 'required') return 'is required';
   return error.message ?? 'is invalid';
 }
+
+/**
+ * The JSON pointer of the first string or key holding U+0000 in a parsed body, or undefined.
+ * PostgreSQL's text cannot store the character (SQLite's can), so a body holding one is refused
+ * up front on both databases instead of failing with a 500 on one of them.
+ */
+export function nulPointer(value: unknown, at = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? at : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const path = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (key.includes('\u0000')) return path;
+    const found = nulPointer(child, path);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

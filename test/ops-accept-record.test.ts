@@ -280,6 +280,29 @@ for (const { dialect, available } of dialects) {
       expect(kept.alerts.map((a) => a.fingerprint)).toEqual(['bad']);
     });
 
+    it('sets aside one request per pass while nothing succeeds between them', async () => {
+      ts = await openTestStore(dialect);
+      const integrationId = await pagerDutyIntegration(ts.store);
+      const refused = (fp: string) => ({ ...alert(fp), summary: null as unknown as string });
+      const input = (alerts: Alert[]) => ({
+        integrationId,
+        source: 'pagerduty' as const,
+        receivedAt: '2026-11-27T08:06:00.000Z',
+        alerts,
+        acknowledgements: [],
+      });
+      await ts.store.ops.accept([input([refused('bad1')]), input([refused('bad2')]), input([alert('ok')])]);
+      const ctx = { store: ts.store, clock: systemClock };
+      // Two failures in a row look like a fault of the processor, not of a request: the pass stops.
+      await expect(processInbox(ctx)).rejects.toThrow(/null/i);
+      expect(await ts.store.ops.deadLetters.list(integrationId, 10)).toHaveLength(1);
+      expect(await ts.store.ops.inbox.count()).toBe(2);
+      // The next pass sets the second aside and goes on.
+      expect(await processInbox(ctx)).toBe(2);
+      expect(await ts.store.ops.deadLetters.list(integrationId, 10)).toHaveLength(2);
+      expect(await ts.store.ops.alerts.get('pagerduty:ok')).toMatchObject({ status: 'firing' });
+    });
+
     it('leaves the inbox as it is when the database fails (a transient error is not set aside)', async () => {
       ts = await openTestStore(dialect);
       const integrationId = await pagerDutyIntegration(ts.store);

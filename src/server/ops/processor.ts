@@ -426,6 +426,10 @@ export async function processInbox(
   // many as it held, so the one that fails does so alone.
   let alone = 0;
   let failedAlone = 0;
+  // A second request is set aside only after one succeeded since the first: when everything
+  // fails (a fault that is not one request's), the pass stops and is retried instead of turning
+  // the inbox into dead letters, one request per pass at most.
+  let succeededSinceSetAside = true;
   // shouldStop: a stopping server leaves the rest of the inbox (durable) to the next start.
   while (done < max && !opts.shouldStop?.()) {
     const started = performance.now();
@@ -461,6 +465,8 @@ export async function processInbox(
       // Alone: once more (a fault that passes), then the request is set aside as a dead letter.
       if (++failedAlone < 2) continue;
       failedAlone = 0;
+      if (!succeededSinceSetAside) throw error;
+      succeededSinceSetAside = false;
       await setAside(ctx, taking[0]!, error);
       opts.onSetAside?.(taking[0]!, error);
       alone = Math.max(0, alone - 1);
@@ -468,6 +474,7 @@ export async function processInbox(
       continue;
     }
     failedAlone = 0;
+    if (n > 0) succeededSinceSetAside = true;
     if (n > 0 && alone > 0) alone -= 1;
     if (n <= 0) break;
     if (recorded.length > 0) opts.onRecorded?.(recorded);

@@ -92,7 +92,7 @@ export function nulPointer(value: unknown, at = ''): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? at : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value)) {
-    const path = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const path = `${at}/${escapePointer(key)}`;
     if (key.includes('\u0000')) return path;
     const found = nulPointer(child, path);
     if (found !== undefined) return found;

@@ -458,7 +458,7 @@ function alertRow({ alert: a, hash, count, integrationId, first, at }: PlannedAl
 type AlertRow = ReturnType<typeof alertRow>;
 type AlertRowColumn = keyof AlertRow;
 
-/** Columns recording writes, with their PostgreSQL array types (for unnest). */
+/** Columns recording writes, with their PostgreSQL types (for json_to_recordset). */
 const RECORD_COLUMNS = [
   ['dedup_key', 'text'],
   ['integration_id', 'text'],
@@ -503,28 +503,42 @@ type ColumnList = readonly (readonly [AlertRowColumn, string])[];
 interface AlertUpsert {
   /** The columns bound per row. */
   columns: ColumnList;
-  /** Inserted column names: the bound ones, then those given as `constants`. */
-  names: string;
-  /** SQL values of the unbound inserted columns (a leading comma, or empty). */
-  constants: string;
-  updates: string;
+  /**
+   * SQLite: the upsert of one alert, run as a prepared statement on the connection
+   * (DatabaseHandle.sqlite) inside the transaction. Built with Kysely, even as raw SQL, compiling
+   * the statements cost 13% of an ingest request's CPU for 50-alert batches in bench:ingest (a
+   * frozen node per value); a prepared statement binds the values as they are.
+   */
+  sqlite: string;
+  /** PostgreSQL: the statement around the rows' JSON (see upsertStatement). */
+  postgres: { insert: string; from: string; conflict: string };
 }
 
 function alertUpsert(columns: ColumnList, constants: Record<string, string>): AlertUpsert {
   const keep = ['dedup_key', 'source', 'fingerprint', 'first_received_at'];
   const extra = Object.entries(constants);
+  // Inserted: the bound columns, then those given as SQL constants.
+  const names = [...columns.map(([c]) => c), ...extra.map(([c]) => c)].join(', ');
+  const constantValues = extra.map(([, v]) => `, ${v}`).join('');
+  const updates = columns
+    .filter(([c]) => !keep.includes(c))
+    .map(([c]) =>
+      c === 'seen_count'
+        ? 'seen_count = ops_alerts.seen_count + excluded.seen_count'
+        : `${c} = excluded.${c}`,
+    )
+    .join(', ');
+  const conflict = `on conflict (dedup_key) do update set ${updates}`;
   return {
     columns,
-    names: [...columns.map(([c]) => c), ...extra.map(([c]) => c)].join(', '),
-    constants: extra.map(([, v]) => `, ${v}`).join(''),
-    updates: columns
-      .filter(([c]) => !keep.includes(c))
-      .map(([c]) =>
-        c === 'seen_count'
-          ? 'seen_count = ops_alerts.seen_count + excluded.seen_count'
-          : `${c} = excluded.${c}`,
-      )
-      .join(', '),
+    sqlite: `insert into ops_alerts (${names})
+  values (${columns.map(() => '?').join(', ')}${constantValues})
+  ${conflict}`,
+    postgres: {
+      insert: `insert into ops_alerts (${names}) select ${columns.map(([c]) => c).join(', ')}${constantValues} from json_to_recordset(`,
+      from: `::json) as r(${columns.map(([c, type]) => `${c} ${type}`).join(', ')})`,
+      conflict,
+    },
   };
 }
 
@@ -533,21 +547,6 @@ const CONTENT_UPSERT = alertUpsert(RECORD_COLUMNS, { flapping: '0', changes: "'[
 /** Recording and processing together: the row written once with its processor state. */
 const FULL_UPSERT = alertUpsert([...RECORD_COLUMNS, ...TRACKED_COLUMNS], {});
 
-/**
- * SQLite: the upsert of one alert, run as a prepared statement on the connection
- * (DatabaseHandle.sqlite) inside the transaction. Built with Kysely, even as raw SQL, compiling
- * the statements cost 13% of an ingest request's CPU for 50-alert batches in bench:ingest (a
- * frozen node per value); a prepared statement binds the values as they are.
- */
-function sqliteUpsert(u: AlertUpsert): string {
-  return `insert into ops_alerts (${u.names})
-  values (${u.columns.map(() => '?').join(', ')}${u.constants})
-  on conflict (dedup_key) do update set ${u.updates}`;
-}
-const SQLITE_UPSERTS = new Map([
-  [CONTENT_UPSERT, sqliteUpsert(CONTENT_UPSERT)],
-  [FULL_UPSERT, sqliteUpsert(FULL_UPSERT)],
-]);
 const SQLITE_INBOX =
   'insert into ops_inbox (integration_id, received_at, batch, alert_count, body) values (?, ?, ?, ?, ?)';
 const SQLITE_HASH = 'select content_hash from ops_alerts where dedup_key = ?';
@@ -560,11 +559,8 @@ const SQLITE_HASH = 'select content_hash from ops_alerts where dedup_key = ?';
  * 11% of the processor's time plus the garbage; JSON.stringify escapes natively.
  */
 function upsertStatement(u: AlertUpsert, rows: readonly AlertRow[]): RawBuilder<unknown> {
-  const bound = u.columns.map(([c]) => c).join(', ');
-  const definitions = u.columns.map(([c, type]) => `${c} ${type}`).join(', ');
-  return sql`insert into ops_alerts (${sql.raw(u.names)})
-    select ${sql.raw(bound)}${sql.raw(u.constants)} from json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.raw(definitions)})
-    on conflict (dedup_key) do update set ${sql.raw(u.updates)}`;
+  const { insert, from, conflict } = u.postgres;
+  return sql`${sql.raw(insert)}${JSON.stringify(rows)}${sql.raw(from)} ${sql.raw(conflict)}`;
 }
 
 /**
@@ -762,13 +758,13 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
     },
   };
 
-  /** Stored content hashes of `keys` (the executor: a transaction on SQLite, the pool on PostgreSQL). */
   /** SQLite: the connection's prepared statements (use them inside a transaction only). */
   const sqliteStatements = (): NonNullable<StoreContext['sqlite']> => {
     if (!ctx.sqlite) throw new Error('A SQLite store needs its connection (open it with openDatabase)');
     return ctx.sqlite;
   };
 
+  /** Stored content hashes of `keys` (the executor: a transaction on SQLite, the pool on PostgreSQL). */
   const storedHashes = async (executor: typeof db, keys: readonly string[]): Promise<Map<string, string>> => {
     const existing = new Map<string, string>();
     for (const part of chunks(keys, 500)) {
@@ -884,7 +880,7 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
       if (rows.length === 0) continue;
       if (ctx.dialect === 'postgres') await sql`${upsertStatement(u, rows)}`.execute(executor);
       else {
-        const upsert = sqliteStatements().prepare(SQLITE_UPSERTS.get(u)!);
+        const upsert = sqliteStatements().prepare(u.sqlite);
         for (const row of rows) upsert.run(u.columns.map(([c]) => row[c]));
       }
     }

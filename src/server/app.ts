@@ -15,7 +15,7 @@ import type { RoutePermission } from './auth/route-permission.js';
 import type { ServerContext } from './context.js';
 import { registerDashboard } from './dashboard.js';
 import { installErrorHandler } from './errors.js';
-import { createLogger } from './logging.js';
+import { createLogger, lazyChildLogger } from './logging.js';
 import { createMetrics, installMetricsHooks, type ServerMetrics } from './metrics.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
 import { packageRoot, webDistDir } from './package-root.js';
@@ -92,6 +92,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const https = httpsOptions(config);
   const app = Fastify({
     loggerInstance: logger,
+    childLoggerFactory: lazyChildLogger,
     ...(https ? { https } : {}),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,

@@ -383,6 +383,20 @@ function planFrom(requests: readonly RecordRequest[], existing: ReadonlyMap<stri
   return plan;
 }
 
+/** `batch` of a staged body without headers, per source (most requests: built once). */
+const plainBatchOf = new Map<string, string>();
+
+/** `batch` of a staged body: its source and the headers its normalizer reads. */
+function stagedBatch(source: string, headers: Readonly<Record<string, string>> | undefined): string {
+  if (headers !== undefined && Object.keys(headers).length > 0) return JSON.stringify({ source, headers });
+  let batch = plainBatchOf.get(source);
+  if (batch === undefined) {
+    batch = JSON.stringify({ source, headers: {} });
+    plainBatchOf.set(source, batch);
+  }
+  return batch;
+}
+
 /** The ops_inbox row of an accepted request. */
 function inboxRow(input: AcceptInput): {
   integration_id: string;
@@ -395,7 +409,7 @@ function inboxRow(input: AcceptInput): {
   if ('body' in input)
     return {
       ...base,
-      batch: JSON.stringify({ source: input.source, headers: input.headers ?? {} }),
+      batch: stagedBatch(input.source, input.headers),
       alert_count: input.count,
       body: input.body,
     };

@@ -58,11 +58,17 @@ function bodyText(body: unknown): string {
   return typeof body === 'string' ? body : '';
 }
 
-function lowerHeaders(request: FastifyRequest): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(request.headers))
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-  return out;
+/**
+ * The headers a normalizer reads, as it reads them and as they are kept with the body (Node gives
+ * header names in lower case, and joins repeated ones).
+ */
+function normalizerHeaders(request: FastifyRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const h of NORMALIZER_HEADERS) {
+    const v = request.headers[h];
+    if (typeof v === 'string') headers[h] = v;
+  }
+  return headers;
 }
 
 /** Keeps a rejected body (capped) for inspection; never lets a storage failure hide the 400. */
@@ -125,17 +131,12 @@ export const ingestRoutes =
     const store = async (
       auth: { integrationId: string; source: AlertSource },
       text: string,
-      request: FastifyRequest,
+      headers: Record<string, string>,
       batch: NormalizedBatch,
       receivedAt: string,
     ): Promise<number> => {
       const count = batch.alerts.length + batch.acknowledgements.length;
       if (count === 0) return 0;
-      const headers: Record<string, string> = {};
-      for (const h of NORMALIZER_HEADERS) {
-        const v = request.headers[h];
-        if (typeof v === 'string') headers[h] = v;
-      }
       await committer.submit({
         integrationId: auth.integrationId,
         receivedAt,
@@ -170,7 +171,8 @@ export const ingestRoutes =
           if (!auth) throw new OpsdeckError('OPSDECK_E_UNAUTHENTICATED');
           const receivedAt = ctx.clock.now().toISOString();
           const text = bodyText(request.body);
-          const r = normalizers[source](text, lowerHeaders(request), { receivedAt });
+          const headers = normalizerHeaders(request);
+          const r = normalizers[source](text, headers, { receivedAt });
           if (!r.ok) {
             metrics.malformed.inc({ source });
             await deadLetter(ctx, request, auth.integrationId, receivedAt, r.error);
@@ -229,7 +231,7 @@ export const ingestRoutes =
               };
             }
           }
-          const accepted = await store(auth, text, request, r.value, receivedAt);
+          const accepted = await store(auth, text, headers, r.value, receivedAt);
           return reply.code(202).send({ accepted, ...(subscription && { subscription }) });
         },
       );
@@ -258,14 +260,15 @@ export const ingestRoutes =
         if (!auth) throw new OpsdeckError('OPSDECK_E_UNAUTHENTICATED');
         const receivedAt = ctx.clock.now().toISOString();
         const text = bodyText(request.body);
-        const r = normalizers.pagerduty(text, lowerHeaders(request), { receivedAt });
+        const headers = normalizerHeaders(request);
+        const r = normalizers.pagerduty(text, headers, { receivedAt });
         if (!r.ok) {
           metrics.malformed.inc({ source: 'pagerduty' });
           await deadLetter(ctx, request, auth.integrationId, receivedAt, r.error);
           return reply.code(400).send(pagerDutyErrorResponse(r.error));
         }
         // Kept without its routing key (the ingest key), with the dedup_key answered below.
-        await store(auth, pagerDutyBodyToKeep(text, r.value), request, r.value, receivedAt);
+        await store(auth, pagerDutyBodyToKeep(text, r.value), headers, r.value, receivedAt);
         const key =
           r.value.alerts[0]?.fingerprint ?? r.value.acknowledgements[0]?.replace(/^pagerduty:/, '') ?? '';
         return reply.code(202).send({ status: 'success', message: 'Event processed', dedup_key: key });

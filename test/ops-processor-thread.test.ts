@@ -134,4 +134,24 @@ describe('SQLite write lock held by another connection', () => {
       other.close();
     }
   });
+
+  it('is waited for without blocking the event loop by a statement outside a transaction', async () => {
+    ts = await openTestStore('sqlite');
+    const other = new BetterSqlite3(sqliteFileOf(ts.database.url));
+    try {
+      other.exec('begin immediate');
+      setTimeout(() => other.exec('commit'), 300);
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 10);
+      const started = performance.now();
+      // One UPDATE in autocommit (a job runner's kind of statement): SQLite's own busy handler
+      // would sleep in this thread until the lock is free, and the timer above would never run.
+      await ts.store.ops.integrations.recordAuthFailure('no-such-integration');
+      clearInterval(ticker);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+      expect(ticks).toBeGreaterThanOrEqual(10);
+    } finally {
+      other.close();
+    }
+  });
 });

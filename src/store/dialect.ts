@@ -9,6 +9,7 @@ import {
   SqliteDriver,
   sql,
   type DatabaseConnection,
+  type QueryResult,
 } from 'kysely';
 import pg from 'pg';
 import { OpsdeckError } from '../core/errors.js';
@@ -56,38 +57,59 @@ export interface OpenDatabaseOptions {
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /**
- * Every SQLite transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a
- * read-then-write transaction (the audit append) cannot be overtaken by another process.
- * While another connection holds the lock (the incident processor's thread, a CLI command), the
- * wait polls every millisecond instead of sleeping in SQLite's busy handler: that handler blocks
- * the thread, i.e. the server's event loop, for the whole wait, while polling lets requests
+ * The SQLite connection as Kysely uses it, waiting for the write lock another connection holds
+ * (the incident processor's thread, a CLI command) by polling every millisecond. The connection's
+ * busy_timeout is 0: SQLite's own busy handler sleeps in the thread, i.e. blocks the server's
+ * event loop for the whole wait (a job runner's one-statement UPDATE, in autocommit, stalled the
+ * request thread 18 ms a time while the processor committed), while polling lets requests
  * arriving meanwhile be read (and join the next ingest group commit).
+ *
+ * Only a statement outside a transaction is tried again: SQLITE_BUSY then means it did nothing.
+ * Inside one, BEGIN IMMEDIATE already holds the write lock and WAL readers do not wait.
+ */
+class PollingSqliteConnection implements DatabaseConnection {
+  readonly #inner: DatabaseConnection;
+  readonly #sqlite: BetterSqlite3.Database;
+  constructor(inner: DatabaseConnection, sqlite: BetterSqlite3.Database) {
+    this.#inner = inner;
+    this.#sqlite = sqlite;
+  }
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    let deadline: number | undefined;
+    for (;;) {
+      try {
+        return await this.#inner.executeQuery<R>(query);
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== 'SQLITE_BUSY' || this.#sqlite.inTransaction) throw e;
+        deadline ??= Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+        if (Date.now() >= deadline) throw e;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.#inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
+/**
+ * Every SQLite transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a
+ * read-then-write transaction (the audit append) cannot be overtaken by another process. Waiting
+ * for the lock polls (PollingSqliteConnection).
  */
 class ImmediateSqliteDriver extends SqliteDriver {
-  /** Prepared once: `pragma()` prepares its statement on every call (2% of an ingest request's CPU). */
-  readonly #noWait: BetterSqlite3.Statement;
-  readonly #wait: BetterSqlite3.Statement;
+  readonly #sqlite: BetterSqlite3.Database;
+  #connection: PollingSqliteConnection | undefined;
   constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database) {
     super(config);
-    this.#noWait = sqlite.prepare('pragma busy_timeout = 0');
-    this.#wait = sqlite.prepare(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    this.#sqlite = sqlite;
+  }
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    return (this.#connection ??= new PollingSqliteConnection(connection, this.#sqlite));
   }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-    this.#noWait.run();
-    try {
-      for (;;) {
-        try {
-          await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-          return;
-        } catch (e) {
-          if ((e as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw e;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 1));
-      }
-    } finally {
-      this.#wait.run();
-    }
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
 
@@ -182,7 +204,8 @@ function openSqlite(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  // Kysely's statements wait for the lock by polling (PollingSqliteConnection), not in SQLite.
+  sqlite.pragma('busy_timeout = 0');
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   // A 64 MiB page cache (the default is 2 MiB): ingestion and the incident processor touch the
   // same hot pages (alerts, inbox, indexes) every transaction; re-reading them cost commit time.
@@ -204,7 +227,7 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
 }
 
 /**
- * Opens the database named by a URL: `sqlite:<file>` (WAL, foreign keys on, busy timeout 5 s,
+ * Opens the database named by a URL: `sqlite:<file>` (WAL, foreign keys on, a wait of up to 5 s for another connection's write lock,
  * file created with mode 0600) or `postgres://` / `postgresql://` (a pg pool).
  * Opening does not prove the server is reachable; call `store.ping()` for that.
  */

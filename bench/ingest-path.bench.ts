@@ -26,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { normalize } from '../src/ops/sources/alertmanager.js';
 import { createStore, openDatabase, type DatabaseHandle } from '../src/store/index.js';
+import { POSTGRES_PREPARED } from '../src/store/dialect.js';
 import { systemClock } from '../src/core/clock.js';
 import { processInbox } from '../src/server/ops/processor.js';
 import type { AcceptInput } from '../src/store/ops/index.js';
@@ -76,8 +77,9 @@ async function storeFloor(handle: DatabaseHandle, bodies: readonly string[]): Pr
       return Promise.resolve();
     });
   } else {
-    // As ops.accept does: one JSON parameter (pg escapes a text[] parameter slowly).
-    await sql`insert into bench_floor (body) select json_array_elements_text(${JSON.stringify(bodies)}::json)`.execute(
+    // As ops.accept does: one JSON parameter (pg escapes a text[] parameter slowly), a statement
+    // prepared once per connection.
+    await sql`${sql.raw(POSTGRES_PREPARED)}insert into bench_floor (body) select json_array_elements_text(${JSON.stringify(bodies)}::json)`.execute(
       handle.db,
     );
   }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/core/clock.js';
 import type { Alert } from '../src/ops/alert.js';
 import { processInbox } from '../src/server/ops/processor.js';
+import { createStore, openDatabase } from '../src/store/index.js';
 import { openTestStore, testDialects, type TestStore } from './helpers/databases.js';
 
 /**
@@ -373,5 +374,38 @@ for (const { dialect, available } of dialects) {
       expect(dead?.message).toMatch(/^accepted, then rejected by the processor: /);
       expect((await ts.store.ops.deadLetters.get(dead!.id))?.body).toBe(NO_ACTION);
     });
+    it.skipIf(dialect !== 'postgres')(
+      'on PostgreSQL, runs the inbox append and the alert upsert as statements prepared once per connection',
+      async () => {
+        ts = await openTestStore(dialect);
+        const integrationId = await pagerDutyIntegration(ts.store);
+        // One connection, so the session that prepared them is the one asked.
+        const handle = openDatabase(ts.database.url, { poolSize: 1 });
+        try {
+          const store = createStore(handle);
+          const receivedAt = '2026-11-27T08:03:00.000Z';
+          for (const fp of ['p-1', 'p-2']) {
+            await store.ops.accept([
+              { integrationId, source: 'pagerduty', receivedAt, alerts: [alert(fp)], acknowledgements: [] },
+            ]);
+            await store.transaction((tx) =>
+              tx.ops.processor.record([
+                { integrationId, receivedAt, source: 'pagerduty', alerts: [alert(fp)] },
+              ]),
+            );
+          }
+          expect(await store.ops.inbox.count()).toBe(2);
+          expect((await store.ops.alerts.get('pagerduty:p-2'))?.summary).toBe('alert p-2');
+          const { rows } = await sql<{ name: string; statement: string }>`
+            select name, statement from pg_prepared_statements order by name`.execute(handle.db);
+          expect(rows.map((r) => r.statement.replace(/\s+/g, ' ').slice(0, 40))).toEqual([
+            '/* prepared */ insert into ops_inbox (in',
+            '/* prepared */ insert into ops_alerts (d',
+          ]);
+        } finally {
+          await handle.close();
+        }
+      },
+    );
   });
 }

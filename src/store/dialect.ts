@@ -218,10 +218,35 @@ function openSqlite(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   return { db, dialect: 'sqlite', sqlite: statements, location: file, close: () => db.destroy() };
 }
 
+/**
+ * Marks a hot statement PostgreSQL keeps prepared on each connection: a statement whose SQL text
+ * starts with it is sent as a named prepared statement, parsed and planned once per connection
+ * instead of at every execution (the ingest group commit, the processor's alert upsert: constant
+ * texts with one JSON parameter). Only for texts that do not vary with their values.
+ */
+export const POSTGRES_PREPARED = '/* prepared */ ';
+
+/** Sends the statements marked with POSTGRES_PREPARED of a pool client as named statements. */
+function prepareMarkedStatements(client: pg.PoolClient, names: Map<string, string>): void {
+  const query = client.query.bind(client) as (text: unknown, values?: unknown) => unknown;
+  (client as { query: unknown }).query = (text: unknown, values?: unknown): unknown => {
+    if (typeof text !== 'string' || !text.startsWith(POSTGRES_PREPARED)) return query(text, values);
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `opsdeck_${names.size + 1}`;
+      names.set(text, name);
+    }
+    return query({ name, text, values });
+  };
+}
+
 function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // Statement names of this pool (pg prepares a name on a connection at its first use there).
+  const names = new Map<string, string>();
+  pool.on('connect', (client) => prepareMarkedStatements(client, names));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }

@@ -6,6 +6,7 @@ import type { Alert, AlertSource } from '../../ops/alert.js';
 import type { AlertGroup, TrackedAlert } from '../../ops/grouping.js';
 import type { IncidentStatus, TimelineEntry } from '../../ops/incident.js';
 import { iso, withTransaction, type StoreContext } from '../context.js';
+import { POSTGRES_PREPARED } from '../dialect.js';
 import {
   alertOfRow,
   commonLabels,
@@ -574,7 +575,7 @@ const SQLITE_HASH = 'select content_hash from ops_alerts where dedup_key = ?';
  */
 function upsertStatement(u: AlertUpsert, rows: readonly AlertRow[]): RawBuilder<unknown> {
   const { insert, from, conflict } = u.postgres;
-  return sql`${sql.raw(insert)}${JSON.stringify(rows)}${sql.raw(from)} ${sql.raw(conflict)}`;
+  return sql`${sql.raw(POSTGRES_PREPARED + insert)}${JSON.stringify(rows)}${sql.raw(from)} ${sql.raw(conflict)}`;
 }
 
 /**
@@ -586,7 +587,7 @@ function acceptStatement(rows: readonly ReturnType<typeof inboxRow>[]): RawBuild
   const json = JSON.stringify(
     rows.map((x) => ({ i: x.integration_id, r: x.received_at, b: x.batch, n: x.alert_count, t: x.body })),
   );
-  return sql`insert into ops_inbox (integration_id, received_at, batch, alert_count, body)
+  return sql`${sql.raw(POSTGRES_PREPARED)}insert into ops_inbox (integration_id, received_at, batch, alert_count, body)
     select i, r, b, n, t
     from rows from (json_to_recordset(${json}::json) as (i text, r text, b text, n integer, t text))
       with ordinality as u(i, r, b, n, t, position)

@@ -115,43 +115,42 @@ describe('SQLite write lock held by another connection', () => {
     ts = undefined;
   });
 
-  it('is waited for without blocking the event loop', async () => {
+  /**
+   * Runs `work` on the store while another connection holds the write lock for 300 ms, released
+   * by a timer of this thread: a wait that blocks the event loop would never see it. Asserts that
+   * `work` waited for the lock and that the event loop kept running meanwhile.
+   */
+  async function underAnotherConnectionsLock<T>(work: (store: TestStore['store']) => Promise<T>): Promise<T> {
     ts = await openTestStore('sqlite');
     const other = new BetterSqlite3(sqliteFileOf(ts.database.url));
     try {
       other.exec('begin immediate');
-      // Released by a timer of this thread: a wait that blocks the event loop would never see it.
       setTimeout(() => other.exec('commit'), 300);
       let ticks = 0;
       const ticker = setInterval(() => ticks++, 10);
       const started = performance.now();
-      const count = await ts.store.transaction((tx) => tx.ops.inbox.count());
+      const result = await work(ts.store);
       clearInterval(ticker);
-      expect(count).toBe(0);
       expect(performance.now() - started).toBeGreaterThanOrEqual(250);
       expect(ticks).toBeGreaterThanOrEqual(10);
+      return result;
     } finally {
       other.close();
     }
+  }
+
+  it('is waited for without blocking the event loop', async () => {
+    const count = await underAnotherConnectionsLock((store) =>
+      store.transaction((tx) => tx.ops.inbox.count()),
+    );
+    expect(count).toBe(0);
   });
 
   it('is waited for without blocking the event loop by a statement outside a transaction', async () => {
-    ts = await openTestStore('sqlite');
-    const other = new BetterSqlite3(sqliteFileOf(ts.database.url));
-    try {
-      other.exec('begin immediate');
-      setTimeout(() => other.exec('commit'), 300);
-      let ticks = 0;
-      const ticker = setInterval(() => ticks++, 10);
-      const started = performance.now();
-      // One UPDATE in autocommit (a job runner's kind of statement): SQLite's own busy handler
-      // would sleep in this thread until the lock is free, and the timer above would never run.
-      await ts.store.ops.integrations.recordAuthFailure('no-such-integration');
-      clearInterval(ticker);
-      expect(performance.now() - started).toBeGreaterThanOrEqual(250);
-      expect(ticks).toBeGreaterThanOrEqual(10);
-    } finally {
-      other.close();
-    }
+    // One UPDATE in autocommit (a job runner's kind of statement): SQLite's own busy handler
+    // would sleep in this thread until the lock is free, and the releasing timer would never run.
+    await underAnotherConnectionsLock((store) =>
+      store.ops.integrations.recordAuthFailure('no-such-integration'),
+    );
   });
 });

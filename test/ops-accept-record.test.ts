@@ -248,6 +248,44 @@ for (const { dialect, available } of dialects) {
       });
     });
 
+    it('takes up to 400 alerts a transaction while ingestion is busy, 1,000 otherwise', async () => {
+      ts = await openTestStore(dialect);
+      const integrationId = await pagerDutyIntegration(ts.store);
+      const accept = async (prefix: string, n: number) => {
+        const inputs = Array.from({ length: n }, (_, i) => ({
+          integrationId,
+          source: 'pagerduty' as const,
+          receivedAt: '2026-11-27T08:05:00.000Z',
+          body: JSON.stringify({
+            routing_key: '[redacted]',
+            event_action: 'trigger',
+            dedup_key: `${prefix}${i}`,
+            payload: { summary: `disk ${i}`, source: `db-${i % 7}`, severity: 'critical' },
+          }),
+          count: 1,
+        }));
+        for (let i = 0; i < n; i += 100) await ts!.store.ops.accept(inputs.slice(i, i + 100));
+      };
+      const transactions = async (busy: boolean): Promise<number[]> => {
+        const alerts: number[] = [];
+        await processInbox(
+          { store: ts!.store, clock: systemClock },
+          {
+            ingestBusy: () => busy,
+            // No pause between the transactions (the pause is not what this test is about).
+            yieldFactor: 0,
+            onRecorded: (outcomes) => alerts.push(outcomes.reduce((sum, o) => sum + o.accepted, 0)),
+          },
+        );
+        return alerts;
+      };
+      await accept('busy-', 1100);
+      expect(await transactions(true)).toEqual([400, 400, 300]);
+      await accept('idle-', 1100);
+      expect(await transactions(false)).toEqual([1000, 100]);
+      expect(await ts.store.ops.inbox.count()).toBe(0);
+    });
+
     it('sets aside a request that fails processing on its own (twice) as a dead letter, and processes the rest', async () => {
       ts = await openTestStore(dialect);
       const integrationId = await pagerDutyIntegration(ts.store);

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { RecordOutcome } from '../../store/ops/index.js';
+import { BUSY_YIELD_FACTOR } from './processor.js';
 
 /** Ingestion counts as busy this long after its last commit started or ended. */
 export const INGEST_BUSY_MS = 50;
@@ -16,7 +17,7 @@ export interface ProcessorThreadOptions {
   databaseUrl: string;
   sqliteSynchronous?: 'normal' | 'full';
   logLevel: string;
-  /** See processInbox (default 3). */
+  /** See processInbox (default BUSY_YIELD_FACTOR). */
   yieldFactor?: number;
 }
 
@@ -65,7 +66,7 @@ export function startProcessorThread(
   const data: ProcessorWorkerData = {
     databaseUrl: options.databaseUrl,
     logLevel: options.logLevel,
-    yieldFactor: options.yieldFactor ?? 3,
+    yieldFactor: options.yieldFactor ?? BUSY_YIELD_FACTOR,
     activity,
     ...(options.sqliteSynchronous && { sqliteSynchronous: options.sqliteSynchronous }),
   };

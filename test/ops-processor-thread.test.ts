@@ -118,7 +118,8 @@ describe('SQLite write lock held by another connection', () => {
   /**
    * Runs `work` on the store while another connection holds the write lock for 300 ms, released
    * by a timer of this thread: a wait that blocks the event loop would never see it. Asserts that
-   * `work` waited for the lock and that the event loop kept running meanwhile.
+   * `work` waited for the lock, that the event loop kept running meanwhile, and that the wait was
+   * counted once (metrics opsdeck_sqlite_lock_wait*).
    */
   async function underAnotherConnectionsLock<T>(work: (store: TestStore['store']) => Promise<T>): Promise<T> {
     ts = await openTestStore('sqlite');
@@ -129,10 +130,16 @@ describe('SQLite write lock held by another connection', () => {
       let ticks = 0;
       const ticker = setInterval(() => ticks++, 10);
       const started = performance.now();
+      const waits = ts.store.sqliteLockWaits!;
+      expect(waits).toEqual({ waits: 0, seconds: 0 });
       const result = await work(ts.store);
       clearInterval(ticker);
       expect(performance.now() - started).toBeGreaterThanOrEqual(250);
       expect(ticks).toBeGreaterThanOrEqual(10);
+      expect(waits.waits).toBe(1);
+      // It polled from the first attempt until the other connection committed, 300 ms later.
+      expect(waits.seconds).toBeGreaterThanOrEqual(0.25);
+      expect(waits.seconds).toBeLessThanOrEqual((performance.now() - started) / 1000);
       return result;
     } finally {
       other.close();

@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from './helpers/databases.js';
 import { INJECT_ORIGIN, buildTestApp, captureLogger, json, type TestApp } from './helpers/server.js';
@@ -73,6 +75,41 @@ describe('operations endpoints', () => {
       /opsdeck_http_request_duration_seconds_count\{method="GET",route="\/healthz",status_code="200"\} 1/,
     );
     expect(res.body).toMatch(/route="\/api\/auth\/login",status_code="401"/);
+  });
+
+  it("counts the SQLite connection's waits for the write lock another connection holds", async () => {
+    const metric = async (name: string): Promise<number> => {
+      const res = await t.app.inject({ method: 'GET', url: '/metrics', cookies: { opsdeck_session: admin } });
+      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(res.body);
+      if (!m) throw new Error(`${name} is not exposed`);
+      return Number(m[1]);
+    };
+    const waits = await metric('opsdeck_sqlite_lock_waits_total');
+    const seconds = await metric('opsdeck_sqlite_lock_wait_seconds_total');
+    const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(t.store.db);
+    const other = new BetterSqlite3(rows.find((r) => r.name === 'main')!.file);
+    const started = performance.now();
+    let elapsed = 0;
+    try {
+      other.exec('begin immediate');
+      setTimeout(() => other.exec('commit'), 200);
+      // A failed login is recorded (a write): it waits until the other connection commits.
+      const login = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'admin', password: 'not-the-password' },
+      });
+      expect(login.statusCode).toBe(401);
+      elapsed = (performance.now() - started) / 1000;
+    } finally {
+      other.close();
+    }
+    expect(await metric('opsdeck_sqlite_lock_waits_total')).toBe(waits + 1);
+    // The wait began after the password check and ended when the other connection committed.
+    const waited = (await metric('opsdeck_sqlite_lock_wait_seconds_total')) - seconds;
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThanOrEqual(elapsed);
+    expect(elapsed).toBeGreaterThanOrEqual(0.2);
   });
 
   it('keeps /metrics behind metrics:read unless metrics.public is set', async () => {

@@ -16,7 +16,12 @@ import type { ServerContext } from './context.js';
 import { registerDashboard } from './dashboard.js';
 import { installErrorHandler } from './errors.js';
 import { createLogger, lazyChildLogger } from './logging.js';
-import { createMetrics, installMetricsHooks, type ServerMetrics } from './metrics.js';
+import {
+  createMetrics,
+  installMetricsHooks,
+  registerSqliteLockMetrics,
+  type ServerMetrics,
+} from './metrics.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
 import { packageRoot, webDistDir } from './package-root.js';
 import { BackgroundTasks } from './background.js';
@@ -113,6 +118,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     verifiers: {},
     ...(opts.processorThread && { processorThread: opts.processorThread }),
   };
+  if (store.sqliteLockWaits) registerSqliteLockMetrics(context.metrics.registry, store.sqliteLockWaits);
   app.decorate('opsdeck', context);
   app.decorate('registeredRoutes', [] as RegisteredRoute[]);
   app.decorateRequest('auth', null);

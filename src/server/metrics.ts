@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SqliteLockWaits } from '../store/index.js';
 
 /** The Prometheus metrics of one app instance (its own registry, so tests can build many apps). */
 export interface ServerMetrics {
@@ -35,5 +36,32 @@ export function installMetricsHooks(app: FastifyInstance, metrics: ServerMetrics
       { method: request.method, route, status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+  });
+}
+
+/**
+ * SQLite: how often and how long the server's connection (requests, jobs, ingest group commits)
+ * found the write lock taken by another connection, mostly the incident processor's thread, and
+ * polled for it. While it waits, ingest requests wait with it: the share of time spent waiting is
+ * what a long processor transaction costs ingestion.
+ */
+export function registerSqliteLockMetrics(registry: Registry, waits: SqliteLockWaits): void {
+  new Counter({
+    name: 'opsdeck_sqlite_lock_waits_total',
+    help: "Statements and transactions of the server's SQLite connection that found the write lock taken and waited for it",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(waits.waits);
+    },
+  });
+  new Counter({
+    name: 'opsdeck_sqlite_lock_wait_seconds_total',
+    help: "Time the server's SQLite connection waited for the write lock held by another connection (the incident processor's thread, a CLI command)",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(waits.seconds);
+    },
   });
 }

@@ -21,6 +21,16 @@ import type { Database } from './schema.js';
  */
 export type DialectName = 'sqlite' | 'postgres';
 
+/**
+ * How often, and how long in all, a SQLite connection's statements found the write lock taken
+ * by another connection (the incident processor's thread, a CLI command) and polled for it.
+ * Live counters, updated as the waits end.
+ */
+export interface SqliteLockWaits {
+  readonly waits: number;
+  readonly seconds: number;
+}
+
 /** Prepared statements on the SQLite connection itself (cached by SQL text), for hot paths. */
 export interface SqliteStatements {
   prepare(sql: string): BetterSqlite3.Statement;
@@ -34,6 +44,8 @@ export interface DatabaseHandle {
    * ingest upsert). Used only inside a transaction of `db`, which holds the one connection.
    */
   sqlite?: SqliteStatements;
+  /** SQLite only: the waits of this connection for the write lock (metric opsdeck_sqlite_lock_wait_*). */
+  sqliteLockWaits?: SqliteLockWaits;
   /** For messages: the file, or the URL without its password. */
   location: string;
   close(): Promise<void>;
@@ -70,21 +82,36 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
 class PollingSqliteConnection implements DatabaseConnection {
   readonly #inner: DatabaseConnection;
   readonly #sqlite: BetterSqlite3.Database;
-  constructor(inner: DatabaseConnection, sqlite: BetterSqlite3.Database) {
+  readonly #waits: { waits: number; seconds: number };
+  constructor(
+    inner: DatabaseConnection,
+    sqlite: BetterSqlite3.Database,
+    waits: { waits: number; seconds: number },
+  ) {
     this.#inner = inner;
     this.#sqlite = sqlite;
+    this.#waits = waits;
   }
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     let deadline: number | undefined;
-    for (;;) {
-      try {
-        return await this.#inner.executeQuery<R>(query);
-      } catch (e) {
-        if ((e as { code?: unknown }).code !== 'SQLITE_BUSY' || this.#sqlite.inTransaction) throw e;
-        deadline ??= Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-        if (Date.now() >= deadline) throw e;
+    let waitStart: number | undefined;
+    try {
+      for (;;) {
+        try {
+          return await this.#inner.executeQuery<R>(query);
+        } catch (e) {
+          if ((e as { code?: unknown }).code !== 'SQLITE_BUSY' || this.#sqlite.inTransaction) throw e;
+          deadline ??= Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+          waitStart ??= performance.now();
+          if (Date.now() >= deadline) throw e;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1));
       }
-      await new Promise((resolve) => setTimeout(resolve, 1));
+    } finally {
+      if (waitStart !== undefined) {
+        this.#waits.waits++;
+        this.#waits.seconds += (performance.now() - waitStart) / 1000;
+      }
     }
   }
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
@@ -99,14 +126,20 @@ class PollingSqliteConnection implements DatabaseConnection {
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #sqlite: BetterSqlite3.Database;
+  readonly #waits: { waits: number; seconds: number };
   #connection: PollingSqliteConnection | undefined;
-  constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database) {
+  constructor(
+    config: SqliteDialectConfig,
+    sqlite: BetterSqlite3.Database,
+    waits: { waits: number; seconds: number },
+  ) {
     super(config);
     this.#sqlite = sqlite;
+    this.#waits = waits;
   }
   override async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await super.acquireConnection();
-    return (this.#connection ??= new PollingSqliteConnection(connection, this.#sqlite));
+    return (this.#connection ??= new PollingSqliteConnection(connection, this.#sqlite, this.#waits));
   }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
@@ -161,13 +194,19 @@ export function cachingSqliteDatabase(
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   readonly #sqlite: BetterSqlite3.Database;
-  constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database) {
+  readonly #waits: { waits: number; seconds: number };
+  constructor(
+    config: SqliteDialectConfig,
+    sqlite: BetterSqlite3.Database,
+    waits: { waits: number; seconds: number },
+  ) {
     super(config);
     this.#config = config;
     this.#sqlite = sqlite;
+    this.#waits = waits;
   }
   override createDriver(): SqliteDriver {
-    return new ImmediateSqliteDriver(this.#config, this.#sqlite);
+    return new ImmediateSqliteDriver(this.#config, this.#sqlite, this.#waits);
   }
 }
 
@@ -212,10 +251,18 @@ function openSqlite(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT}`);
   const statements = cachingSqliteDatabase(sqlite);
+  const waits = { waits: 0, seconds: 0 };
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: statements }, sqlite),
+    dialect: new ImmediateSqliteDialect({ database: statements }, sqlite, waits),
   });
-  return { db, dialect: 'sqlite', sqlite: statements, location: file, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite: statements,
+    sqliteLockWaits: waits,
+    location: file,
+    close: () => db.destroy(),
+  };
 }
 
 /**

@@ -18,6 +18,7 @@ export {
   type DatabaseHandle,
   type DialectName,
   type OpenDatabaseOptions,
+  type SqliteLockWaits,
 } from './dialect.js';
 export { migrateToLatest, migrationStatus, type MigrationStatus } from './migrate.js';
 export { MIGRATIONS } from './migrations/index.js';

@@ -8,7 +8,7 @@ import { createNotifyStore, type NotifyStore } from './notify/index.js';
 import { createOncallStore, type OncallStore } from './oncall/index.js';
 import { createOpsStore, type OpsStore } from './ops/index.js';
 import type { StoreContext } from './context.js';
-import type { DatabaseHandle, DialectName } from './dialect.js';
+import type { DatabaseHandle, DialectName, SqliteLockWaits } from './dialect.js';
 import { createLoginAttemptsStore, type LoginAttemptsStore } from './login-attempts-store.js';
 import { migrateToLatest, migrationStatus, type MigrationStatus } from './migrate.js';
 import type { Database } from './schema.js';
@@ -50,6 +50,8 @@ export interface Store extends TransactionStore {
   migrate(): Promise<string[]>;
   /** The underlying Kysely instance (for tests and tools; application code uses the stores). */
   readonly db: Kysely<Database>;
+  /** SQLite: this connection's waits for the write lock (see DatabaseHandle.sqliteLockWaits). */
+  readonly sqliteLockWaits?: SqliteLockWaits;
 }
 
 export interface CreateStoreOptions {
@@ -79,7 +81,7 @@ function bind(ctx: StoreContext): TransactionStore {
 
 /** The store over an open database (see `openDatabase`). Closing stays with the handle's owner. */
 export function createStore(
-  handle: Pick<DatabaseHandle, 'db' | 'dialect' | 'sqlite'>,
+  handle: Pick<DatabaseHandle, 'db' | 'dialect' | 'sqlite' | 'sqliteLockWaits'>,
   options: CreateStoreOptions = {},
 ): Store {
   const ctx: StoreContext = {
@@ -92,6 +94,7 @@ export function createStore(
   return {
     ...bind(ctx),
     db: handle.db,
+    ...(handle.sqliteLockWaits && { sqliteLockWaits: handle.sqliteLockWaits }),
     async ping() {
       try {
         await sql`select 1`.execute(handle.db);

@@ -10,7 +10,7 @@ export const metricsRoute: FastifyPluginCallbackTypebox = (app, _options, done) 
       config: { permission: config.metrics.public ? 'public' : 'metrics:read' },
       schema: {
         tags: ['health'],
-        summary: 'Prometheus metrics (process, HTTP durations, login failures)',
+        summary: 'Prometheus metrics (process, HTTP durations, login failures, ingestion, SQLite lock waits)',
         produces: ['text/plain'],
         response: { 200: Type.String({ description: 'Prometheus text exposition format' }) },
       },

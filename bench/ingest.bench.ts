@@ -6,7 +6,9 @@
  * `POST /api/ingest/alertmanager/:integrationId`. Every alert is unique (labels and fingerprint
  * vary), so deduplication does not make it trivial. Prints requests/s, alerts/s and p50/p99
  * latency of each and the ratio opsdeck/Alertmanager, the CPU time per alert of each server and
- * of the load generator (Linux /proc), then counts the alerts in opsdeck's database
+ * of the load generator (Linux /proc), how busy opsdeck's request thread was, how long it waited
+ * for SQLite's write lock (its /metrics) and how idle the machine was, then counts the alerts in
+ * opsdeck's database
  * ("accepted N, committed N": every 2xx'ed alert, recorded client-side, must be there, recorded in
  * ops_alerts or in a request body still in the inbox). Then it waits for the incident processor
  * to work the inbox off, prints how fast it did, and checks again that every accepted alert is in
@@ -79,10 +81,21 @@ interface CpuFigures {
   database?: number;
   /** This process: the load generator. */
   loadgen: number;
+  /** Share of the measurement the server's main thread (opsdeck: the request thread) was on a CPU. */
+  mainThreadBusy: number;
+  /** Share of the machine's CPU time that was idle during the measurement (/proc/stat). */
+  machineIdle: number;
+}
+
+/** opsdeck's waits for SQLite's write lock during a measurement (its /metrics; SQLite only). */
+interface LockWaitFigures {
+  waits: number;
+  seconds: number;
 }
 
 interface LoadFigures {
   cpu?: CpuFigures;
+  lockWaits?: LockWaitFigures;
   requests: number;
   ok: number;
   rps: number;
@@ -106,7 +119,10 @@ const CLOCK_TICKS = ((): number | null => {
   }
 })();
 
-/** User + system CPU time of a process and all its threads, in ms (/proc/<pid>/stat fields 14-15). */
+/**
+ * User + system CPU time of a process and all its threads, in ms (/proc/<pid>/stat fields 14-15);
+ * of one thread with `<pid>/task/<tid>`.
+ */
 function processCpuMs(pid: number | string): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // After "pid (comm) ", fields start at 3 (state): utime is field 14, stime field 15.
@@ -131,6 +147,19 @@ function postgresCpuMs(): number {
   return total;
 }
 
+/** The machine's idle and total CPU time so far, in clock ticks (first line of /proc/stat). */
+function machineTicks(): { idle: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8')
+    .split('\n', 1)[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user).
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+  return { idle: idle + iowait, total: user + nice + system + idle + iowait + irq + softirq + steal };
+}
+
 /** Who is measured: the server's pid, and whether PostgreSQL's processes count. */
 interface CpuTarget {
   pid: number;
@@ -138,18 +167,24 @@ interface CpuTarget {
 }
 
 interface CpuSnapshot {
+  at: number;
   server: number;
+  mainThread: number;
   database: number;
   loadgen: number;
+  machine: { idle: number; total: number };
 }
 
 function cpuSnapshot(target: CpuTarget): CpuSnapshot | null {
   if (CLOCK_TICKS === null) return null;
   const own = process.cpuUsage();
   return {
+    at: performance.now(),
     server: processCpuMs(target.pid),
+    mainThread: processCpuMs(`${target.pid}/task/${target.pid}`),
     database: target.postgres ? postgresCpuMs() : 0,
     loadgen: (own.user + own.system) / 1000,
+    machine: machineTicks(),
   };
 }
 
@@ -157,11 +192,31 @@ function cpuPerAlert(before: CpuSnapshot | null, target: CpuTarget, alerts: numb
   const after = cpuSnapshot(target);
   if (!before || !after || alerts === 0) return undefined;
   const per = (ms: number): number => (ms * 1000) / alerts;
+  const machineTotal = after.machine.total - before.machine.total;
   return {
     server: per(after.server - before.server),
     ...(target.postgres && { database: per(after.database - before.database) }),
     loadgen: per(after.loadgen - before.loadgen),
+    mainThreadBusy: (after.mainThread - before.mainThread) / (after.at - before.at),
+    machineIdle: machineTotal > 0 ? (after.machine.idle - before.machine.idle) / machineTotal : 0,
   };
+}
+
+/**
+ * opsdeck's SQLite lock-wait counters from its /metrics (opsdeck_sqlite_lock_wait*), or undefined
+ * where it has none (PostgreSQL).
+ */
+async function lockWaits(base: string, cookie: string): Promise<LockWaitFigures | undefined> {
+  const res = await fetch(`${base}/metrics`, { headers: { cookie } });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET /metrics: ${res.status} ${text.slice(0, 200)}`);
+  const value = (name: string): number | undefined => {
+    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : undefined;
+  };
+  const waits = value('opsdeck_sqlite_lock_waits_total');
+  const seconds = value('opsdeck_sqlite_lock_wait_seconds_total');
+  return waits === undefined || seconds === undefined ? undefined : { waits, seconds };
 }
 
 /** autocannon's per-connection context: the fingerprints of the request in flight. */
@@ -182,6 +237,7 @@ async function drive(
   seconds: number,
   cpuTarget: CpuTarget,
   accepted?: Set<string>,
+  readLockWaits?: () => Promise<LockWaitFigures | undefined>,
 ): Promise<LoadFigures> {
   let okAlerts = 0;
   const requests = sizes.map((size): autocannon.Request => ({
@@ -199,6 +255,7 @@ async function drive(
       if (accepted) for (const fp of fps) accepted.add(fp);
     },
   }));
+  const waitsBefore = await readLockWaits?.();
   const cpuBefore = cpuSnapshot(cpuTarget);
   const r = await autocannon({
     url,
@@ -210,8 +267,14 @@ async function drive(
     requests,
   });
   const cpu = cpuPerAlert(cpuBefore, cpuTarget, okAlerts);
+  const waitsAfter = await readLockWaits?.();
+  const lockWaitFigures =
+    waitsBefore && waitsAfter
+      ? { waits: waitsAfter.waits - waitsBefore.waits, seconds: waitsAfter.seconds - waitsBefore.seconds }
+      : undefined;
   return {
     ...(cpu && { cpu }),
+    ...(lockWaitFigures && { lockWaits: lockWaitFigures }),
     requests: r.requests.total,
     ok: r['2xx'],
     rps: r['2xx'] / r.duration,
@@ -286,8 +349,13 @@ async function stopOpsdeck(ops: Opsdeck): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Logs in as admin and creates an Alertmanager integration; returns its ingest URL and key. */
-async function createIntegration(base: string): Promise<{ id: string; url: string; key: string }> {
+/**
+ * Logs in as admin and creates an Alertmanager integration; returns its ingest URL and key, and
+ * the admin's session cookie (for /metrics).
+ */
+async function createIntegration(
+  base: string,
+): Promise<{ id: string; url: string; key: string; cookie: string }> {
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: base },
@@ -307,7 +375,7 @@ async function createIntegration(base: string): Promise<{ id: string; url: strin
   if (res.status !== 201 && res.status !== 200)
     throw new Error(`POST /api/integrations: ${res.status} ${text}`);
   const body = JSON.parse(text) as { integration: { id: string; ingestUrl: string }; key: string };
-  return { id: body.integration.id, url: body.integration.ingestUrl, key: body.key };
+  return { id: body.integration.id, url: body.integration.ingestUrl, key: body.key, cookie };
 }
 
 interface StoredCount {
@@ -433,6 +501,24 @@ function cpuComparison(
   );
 }
 
+/**
+ * Where opsdeck's time went during its measurement: how busy its request thread was (one thread
+ * serves every request), how long that thread waited for SQLite's write lock (held by the incident
+ * processor's thread), and how idle the machine was, against Alertmanager's measurement.
+ */
+function busyComparison(am: LoadFigures, ops: LoadFigures): string {
+  if (!ops.cpu || !am.cpu) return '';
+  const pct = (n: number): string => `${fmt(n * 100)}%`;
+  const waits = ops.lockWaits
+    ? `, waited for SQLite's write lock ${fmt(ops.lockWaits.seconds, 2)} s in ${fmt(ops.lockWaits.waits)} waits ` +
+      `(${pct(ops.lockWaits.seconds / ops.seconds)} of the measurement)`
+    : '';
+  return (
+    `  opsdeck's request thread on a CPU ${pct(ops.cpu.mainThreadBusy)} of the measurement${waits}; ` +
+    `machine idle ${pct(ops.cpu.machineIdle)} (during Alertmanager's: ${pct(am.cpu.machineIdle)})`
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 
 interface CaseResult {
@@ -455,6 +541,7 @@ async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promis
   try {
     ops = await spawnOpsdeck(database, dataDir, await freePort());
     const integration = await createIntegration(ops.base);
+    const opsBase = ops.base;
     const auth = { authorization: `Bearer ${integration.key}` };
     const accepted = new Set<string>();
     console.log(
@@ -471,7 +558,16 @@ async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promis
       (n) => [n === 1 ? 'single alert per request' : `${n}-alert batches`, n] as const,
     )) {
       const amFigures = await drive('alertmanager', `${am.url}/api/v2/alerts`, {}, [size], DURATION_S, amCpu);
-      const opsFigures = await drive('opsdeck', integration.url, auth, [size], DURATION_S, opsCpu, accepted);
+      const opsFigures = await drive(
+        'opsdeck',
+        integration.url,
+        auth,
+        [size],
+        DURATION_S,
+        opsCpu,
+        accepted,
+        () => lockWaits(opsBase, integration.cookie),
+      );
       results.push({ dialect, kind, am: amFigures, ops: opsFigures });
       console.log(` ${kind}, ${CONNECTIONS} connections, ${DURATION_S} s each:`);
       console.log(row('Alertmanager POST /api/v2/alerts', amFigures));
@@ -482,6 +578,8 @@ async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promis
       );
       const cpuLine = cpuComparison(amFigures.cpu, opsFigures.cpu, dialect);
       if (cpuLine) console.log(cpuLine);
+      const busyLine = busyComparison(amFigures, opsFigures);
+      if (busyLine) console.log(busyLine);
     }
     const count = await verifyStored(database, integration.id, accepted);
     lostTotal = count.lost.length;

@@ -153,6 +153,52 @@ describe('SQLite write lock held by another connection', () => {
     expect(count).toBe(0);
   });
 
+  /** One accepted ingest request (the group commit's input). */
+  const request = (integrationId: string, n: number) => ({
+    integrationId,
+    receivedAt: new Date(Date.UTC(2026, 10, 28, 3, 0, n)).toISOString(),
+    source: 'alertmanager' as const,
+    body: `{"n":${n}}`,
+    count: 1,
+  });
+
+  it('is waited for without blocking the event loop by an ingest group commit', async () => {
+    await underAnotherConnectionsLock((store) => store.ops.accept([request('i-1', 1), request('i-1', 2)]));
+    expect(await ts!.store.ops.inbox.count()).toBe(2);
+  });
+
+  it('lets an ingest group commit wait for a transaction of this thread, not join it', async () => {
+    ts = await openTestStore('sqlite');
+    const store = ts.store;
+    const { integration } = await store.ops.integrations.create({
+      name: 'am',
+      source: 'alertmanager',
+      createdBy: 'test',
+    });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let opened!: () => void;
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    // A transaction of this thread that writes, then awaits, then rolls back.
+    const rolledBack = store.transaction(async (tx) => {
+      await tx.ops.integrations.recordAuthFailure(integration.id);
+      opened();
+      await held;
+      throw new Error('rolled back on purpose');
+    });
+    await isOpen;
+    const accepted = store.ops.accept([request(integration.id, 1)]);
+    await new Promise((r) => setTimeout(r, 30));
+    release();
+    await expect(rolledBack).rejects.toThrow('rolled back on purpose');
+    await accepted;
+    // Committed on its own: the other transaction's rollback did not take it along.
+    expect(await store.ops.inbox.count()).toBe(1);
+    expect((await store.ops.integrations.get(integration.id))?.lastReceivedAt).toBe(
+      request(integration.id, 1).receivedAt,
+    );
+  });
+
   it('is waited for without blocking the event loop by a statement outside a transaction', async () => {
     // One UPDATE in autocommit (a job runner's kind of statement): SQLite's own busy handler
     // would sleep in this thread until the lock is free, and the releasing timer would never run.

@@ -124,6 +124,8 @@ export interface JobRunnerOptions extends RunDueJobsOptions {
 
 /** The background task polling `runDueJobs`: immediately again after a full batch, else after `intervalMs`. */
 export function jobRunnerTask(ctx: ServerContext, opts: JobRunnerOptions = {}): BackgroundTask {
+  // Registered with the task, so /metrics lists opsdeck_jobs_runs_total before the first job runs.
+  jobMetrics(ctx.metrics.registry);
   return {
     name: 'jobs',
     start() {

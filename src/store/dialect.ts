@@ -31,6 +31,9 @@ export interface SqliteLockWaits {
   readonly seconds: number;
 }
 
+/** The connection's own, writable view of its SqliteLockWaits. */
+type LockWaitCounter = { -readonly [K in keyof SqliteLockWaits]: number };
+
 /** Prepared statements on the SQLite connection itself (cached by SQL text), for hot paths. */
 export interface SqliteStatements {
   prepare(sql: string): BetterSqlite3.Statement;
@@ -82,12 +85,8 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
 class PollingSqliteConnection implements DatabaseConnection {
   readonly #inner: DatabaseConnection;
   readonly #sqlite: BetterSqlite3.Database;
-  readonly #waits: { waits: number; seconds: number };
-  constructor(
-    inner: DatabaseConnection,
-    sqlite: BetterSqlite3.Database,
-    waits: { waits: number; seconds: number },
-  ) {
+  readonly #waits: LockWaitCounter;
+  constructor(inner: DatabaseConnection, sqlite: BetterSqlite3.Database, waits: LockWaitCounter) {
     this.#inner = inner;
     this.#sqlite = sqlite;
     this.#waits = waits;
@@ -126,13 +125,9 @@ class PollingSqliteConnection implements DatabaseConnection {
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #sqlite: BetterSqlite3.Database;
-  readonly #waits: { waits: number; seconds: number };
+  readonly #waits: LockWaitCounter;
   #connection: PollingSqliteConnection | undefined;
-  constructor(
-    config: SqliteDialectConfig,
-    sqlite: BetterSqlite3.Database,
-    waits: { waits: number; seconds: number },
-  ) {
+  constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database, waits: LockWaitCounter) {
     super(config);
     this.#sqlite = sqlite;
     this.#waits = waits;
@@ -194,12 +189,8 @@ export function cachingSqliteDatabase(
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   readonly #sqlite: BetterSqlite3.Database;
-  readonly #waits: { waits: number; seconds: number };
-  constructor(
-    config: SqliteDialectConfig,
-    sqlite: BetterSqlite3.Database,
-    waits: { waits: number; seconds: number },
-  ) {
+  readonly #waits: LockWaitCounter;
+  constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database, waits: LockWaitCounter) {
     super(config);
     this.#config = config;
     this.#sqlite = sqlite;
@@ -251,7 +242,7 @@ function openSqlite(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT}`);
   const statements = cachingSqliteDatabase(sqlite);
-  const waits = { waits: 0, seconds: 0 };
+  const waits: LockWaitCounter = { waits: 0, seconds: 0 };
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: statements }, sqlite, waits),
   });

@@ -87,10 +87,18 @@ interface CpuFigures {
   machineIdle: number;
 }
 
-/** opsdeck's waits for SQLite's write lock during a measurement (its /metrics; SQLite only). */
-interface LockWaitFigures {
+interface LockWaitCount {
   waits: number;
   seconds: number;
+}
+
+/**
+ * opsdeck's waits for SQLite's write lock during a measurement (its /metrics; SQLite only): the
+ * server's connection (requests wait with it), and the incident processor's thread.
+ */
+interface LockWaitFigures {
+  server: LockWaitCount;
+  processor?: LockWaitCount;
 }
 
 interface LoadFigures {
@@ -210,13 +218,18 @@ async function lockWaits(base: string, cookie: string): Promise<LockWaitFigures 
   const res = await fetch(`${base}/metrics`, { headers: { cookie } });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`GET /metrics: ${res.status} ${text.slice(0, 200)}`);
-  const value = (name: string): number | undefined => {
-    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-    return m ? Number(m[1]) : undefined;
+  const count = (connection: string): LockWaitCount | undefined => {
+    const value = (name: string): number | undefined => {
+      const m = new RegExp(`^${name}\\{connection="${connection}"\\} (\\S+)$`, 'm').exec(text);
+      return m ? Number(m[1]) : undefined;
+    };
+    const waits = value('opsdeck_sqlite_lock_waits_total');
+    const seconds = value('opsdeck_sqlite_lock_wait_seconds_total');
+    return waits === undefined || seconds === undefined ? undefined : { waits, seconds };
   };
-  const waits = value('opsdeck_sqlite_lock_waits_total');
-  const seconds = value('opsdeck_sqlite_lock_wait_seconds_total');
-  return waits === undefined || seconds === undefined ? undefined : { waits, seconds };
+  const server = count('server');
+  const processor = count('incident-processor');
+  return server ? { server, ...(processor && { processor }) } : undefined;
 }
 
 /** autocannon's per-connection context: the fingerprints of the request in flight. */
@@ -268,9 +281,17 @@ async function drive(
   });
   const cpu = cpuPerAlert(cpuBefore, cpuTarget, okAlerts);
   const waitsAfter = await readLockWaits?.();
-  const lockWaitFigures =
+  const delta = (a: LockWaitCount, b: LockWaitCount): LockWaitCount => ({
+    waits: b.waits - a.waits,
+    seconds: b.seconds - a.seconds,
+  });
+  const lockWaitFigures: LockWaitFigures | undefined =
     waitsBefore && waitsAfter
-      ? { waits: waitsAfter.waits - waitsBefore.waits, seconds: waitsAfter.seconds - waitsBefore.seconds }
+      ? {
+          server: delta(waitsBefore.server, waitsAfter.server),
+          ...(waitsBefore.processor &&
+            waitsAfter.processor && { processor: delta(waitsBefore.processor, waitsAfter.processor) }),
+        }
       : undefined;
   return {
     ...(cpu && { cpu }),
@@ -509,9 +530,13 @@ function cpuComparison(
 function busyComparison(am: LoadFigures, ops: LoadFigures): string {
   if (!ops.cpu || !am.cpu) return '';
   const pct = (n: number): string => `${fmt(n * 100)}%`;
+  const waited = (w: LockWaitCount): string =>
+    `${fmt(w.seconds, 2)} s in ${fmt(w.waits)} waits (${pct(w.seconds / ops.seconds)} of the measurement)`;
   const waits = ops.lockWaits
-    ? `, waited for SQLite's write lock ${fmt(ops.lockWaits.seconds, 2)} s in ${fmt(ops.lockWaits.waits)} waits ` +
-      `(${pct(ops.lockWaits.seconds / ops.seconds)} of the measurement)`
+    ? `, waited for SQLite's write lock ${waited(ops.lockWaits.server)}` +
+      (ops.lockWaits.processor
+        ? ` (the incident processor's thread: ${waited(ops.lockWaits.processor)})`
+        : '')
     : '';
   return (
     `  opsdeck's request thread on a CPU ${pct(ops.cpu.mainThreadBusy)} of the measurement${waits}; ` +

@@ -80,7 +80,7 @@ describe('operations endpoints', () => {
   it("counts the SQLite connection's waits for the write lock another connection holds", async () => {
     const metric = async (name: string): Promise<number> => {
       const res = await t.app.inject({ method: 'GET', url: '/metrics', cookies: { opsdeck_session: admin } });
-      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(res.body);
+      const m = new RegExp(`^${name}\\{connection="server"\\} (\\S+)$`, 'm').exec(res.body);
       if (!m) throw new Error(`${name} is not exposed`);
       return Number(m[1]);
     };

@@ -16,12 +16,7 @@ import type { ServerContext } from './context.js';
 import { registerDashboard } from './dashboard.js';
 import { installErrorHandler } from './errors.js';
 import { createLogger, lazyChildLogger } from './logging.js';
-import {
-  createMetrics,
-  installMetricsHooks,
-  registerSqliteLockMetrics,
-  type ServerMetrics,
-} from './metrics.js';
+import { createMetrics, installMetricsHooks, addSqliteLockWaits, type ServerMetrics } from './metrics.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
 import { packageRoot, webDistDir } from './package-root.js';
 import { BackgroundTasks } from './background.js';
@@ -118,7 +113,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     verifiers: {},
     ...(opts.processorThread && { processorThread: opts.processorThread }),
   };
-  if (store.sqliteLockWaits) registerSqliteLockMetrics(context.metrics.registry, store.sqliteLockWaits);
+  if (store.sqliteLockWaits) addSqliteLockWaits(context.metrics.registry, 'server', store.sqliteLockWaits);
   app.decorate('opsdeck', context);
   app.decorate('registeredRoutes', [] as RegisteredRoute[]);
   app.decorateRequest('auth', null);

@@ -39,29 +39,51 @@ export function installMetricsHooks(app: FastifyInstance, metrics: ServerMetrics
   });
 }
 
+/** Where a SQLite connection waited for the write lock: the server's, or the incident processor's. */
+export type SqliteConnectionName = 'server' | 'incident-processor';
+
+const lockWaitSources = new WeakMap<Registry, Map<SqliteConnectionName, SqliteLockWaits>>();
+
 /**
- * SQLite: how often and how long the server's connection (requests, jobs, ingest group commits)
- * found the write lock taken by another connection, mostly the incident processor's thread, and
- * polled for it. While it waits, ingest requests wait with it: the share of time spent waiting is
- * what a long processor transaction costs ingestion.
+ * SQLite: how often and how long each connection found the write lock taken by another one and
+ * polled for it (metrics `opsdeck_sqlite_lock_waits_total` and
+ * `opsdeck_sqlite_lock_wait_seconds_total`, label `connection`). While the server's connection
+ * (requests, jobs, ingest group commits) waits, ingest requests wait with it: the share of time
+ * spent waiting is what the incident processor's transactions cost ingestion; the processor's
+ * share is what ingestion costs incidents. Registered on the first call for a registry.
  */
-export function registerSqliteLockMetrics(registry: Registry, waits: SqliteLockWaits): void {
-  new Counter({
-    name: 'opsdeck_sqlite_lock_waits_total',
-    help: "Statements and transactions of the server's SQLite connection that found the write lock taken and waited for it",
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(waits.waits);
-    },
-  });
-  new Counter({
-    name: 'opsdeck_sqlite_lock_wait_seconds_total',
-    help: "Time the server's SQLite connection waited for the write lock held by another connection (the incident processor's thread, a CLI command)",
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(waits.seconds);
-    },
-  });
+export function addSqliteLockWaits(
+  registry: Registry,
+  connection: SqliteConnectionName,
+  waits: SqliteLockWaits,
+): void {
+  let sources = lockWaitSources.get(registry);
+  if (!sources) {
+    const all = new Map<SqliteConnectionName, SqliteLockWaits>();
+    sources = all;
+    lockWaitSources.set(registry, all);
+    const counter = (name: string, help: string, value: (w: SqliteLockWaits) => number): void => {
+      new Counter({
+        name,
+        help,
+        labelNames: ['connection'] as const,
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [c, w] of all) this.inc({ connection: c }, value(w));
+        },
+      });
+    };
+    counter(
+      'opsdeck_sqlite_lock_waits_total',
+      'Statements and transactions of a SQLite connection (server, incident-processor) that found the write lock taken and waited for it',
+      (w) => w.waits,
+    );
+    counter(
+      'opsdeck_sqlite_lock_wait_seconds_total',
+      'Time a SQLite connection (server, incident-processor) waited for the write lock another connection held',
+      (w) => w.seconds,
+    );
+  }
+  sources.set(connection, waits);
 }

@@ -32,7 +32,8 @@ export interface SqliteLockWaits {
 }
 
 /** The connection's own, writable view of its SqliteLockWaits. */
-type LockWaitCounter = { -readonly [K in keyof SqliteLockWaits]: number };
+export type SqliteLockWaitCounter = { -readonly [K in keyof SqliteLockWaits]: number };
+type LockWaitCounter = SqliteLockWaitCounter;
 
 /** Prepared statements on the SQLite connection itself (cached by SQL text), for hot paths. */
 export interface SqliteStatements {
@@ -66,6 +67,12 @@ export interface OpenDatabaseOptions {
    * single-alert ingest throughput in bench:ingest).
    */
   sqliteSynchronous?: 'normal' | 'full';
+  /**
+   * SQLite: where to count the connection's waits for the write lock (default a new counter,
+   * `DatabaseHandle.sqliteLockWaits`). The incident processor's thread passes one over shared
+   * memory, so the server's metrics read it.
+   */
+  sqliteLockWaits?: SqliteLockWaitCounter;
 }
 
 /** How long a SQLite transaction waits for the write lock held by another connection. */
@@ -242,7 +249,7 @@ function openSqlite(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT}`);
   const statements = cachingSqliteDatabase(sqlite);
-  const waits: LockWaitCounter = { waits: 0, seconds: 0 };
+  const waits: LockWaitCounter = options.sqliteLockWaits ?? { waits: 0, seconds: 0 };
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: statements }, sqlite, waits),
   });

@@ -18,6 +18,7 @@ export {
   type DatabaseHandle,
   type DialectName,
   type OpenDatabaseOptions,
+  type SqliteLockWaitCounter,
   type SqliteLockWaits,
 } from './dialect.js';
 export { migrateToLatest, migrationStatus, type MigrationStatus } from './migrate.js';

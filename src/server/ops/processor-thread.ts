@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { SqliteLockWaitCounter, SqliteLockWaits } from '../../store/index.js';
 import type { RecordOutcome } from '../../store/ops/index.js';
 import { BUSY_YIELD_FACTOR } from './processor.js';
 
@@ -25,6 +26,30 @@ export interface ProcessorWorkerData extends Required<Omit<ProcessorThreadOption
   sqliteSynchronous?: 'normal' | 'full';
   /** One float: Date.now() of the last ingest commit start or end (written by IngestCommitter). */
   activity: SharedArrayBuffer;
+  /** Two floats: the thread's SQLite lock waits and seconds (see `sharedLockWaits`). */
+  lockWaits: SharedArrayBuffer;
+}
+
+/**
+ * A lock-wait counter over shared memory: the thread's connection counts into it, the server's
+ * metrics read it (`opsdeck_sqlite_lock_wait*{connection="incident-processor"}`).
+ */
+export function sharedLockWaits(buffer: SharedArrayBuffer): SqliteLockWaitCounter {
+  const f = new Float64Array(buffer);
+  return {
+    get waits() {
+      return f[0]!;
+    },
+    set waits(n: number) {
+      f[0] = n;
+    },
+    get seconds() {
+      return f[1]!;
+    },
+    set seconds(n: number) {
+      f[1] = n;
+    },
+  };
 }
 
 /** tsx's ESM API module (a devDependency: only tests and `tsx` runs start the thread from sources). */
@@ -38,6 +63,8 @@ export interface ProcessorThread {
   readonly activity: Float64Array;
   /** Whether the thread is running (false once it failed or exited). */
   readonly alive: boolean;
+  /** SQLite: how often and how long the thread's connection waited for the write lock. */
+  readonly lockWaits: SqliteLockWaits;
   wake(): void;
   /** Lets the transaction in progress finish, closes the thread's connection, waits for its exit. */
   stop(): Promise<void>;
@@ -61,6 +88,7 @@ export function startProcessorThread(
   onRecorded?: (outcomes: readonly Pick<RecordOutcome, 'source' | 'stored' | 'duplicates'>[]) => void,
 ): ProcessorThread {
   const activity = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT);
+  const lockWaits = new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT);
   // From sources (tests, tsx) the worker is TypeScript.
   const fromSources = import.meta.url.endsWith('.ts');
   const data: ProcessorWorkerData = {
@@ -68,6 +96,7 @@ export function startProcessorThread(
     logLevel: options.logLevel,
     yieldFactor: options.yieldFactor ?? BUSY_YIELD_FACTOR,
     activity,
+    lockWaits,
     ...(options.sqliteSynchronous && { sqliteSynchronous: options.sqliteSynchronous }),
   };
   const entry = new URL(`./processor-worker.${fromSources ? 'ts' : 'js'}`, import.meta.url);
@@ -105,6 +134,7 @@ export function startProcessorThread(
   });
   return {
     activity: new Float64Array(activity),
+    lockWaits: sharedLockWaits(lockWaits),
     get alive() {
       return alive;
     },

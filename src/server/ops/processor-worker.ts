@@ -8,7 +8,7 @@ import { systemClock } from '../../core/clock.js';
 import { createStore, openDatabase } from '../../store/index.js';
 import { createLogger } from '../logging.js';
 import { startInboxLoop } from './inbox-loop.js';
-import { INGEST_BUSY_MS, type ProcessorWorkerData } from './processor-thread.js';
+import { INGEST_BUSY_MS, sharedLockWaits, type ProcessorWorkerData } from './processor-thread.js';
 
 const data = workerData as ProcessorWorkerData;
 const port = parentPort!;
@@ -18,6 +18,7 @@ try {
   handle = openDatabase(data.databaseUrl, {
     poolSize: 2,
     ...(data.sqliteSynchronous && { sqliteSynchronous: data.sqliteSynchronous }),
+    sqliteLockWaits: sharedLockWaits(data.lockWaits),
   });
 } catch (e) {
   port.postMessage({ failed: e instanceof Error ? e.message : String(e) });

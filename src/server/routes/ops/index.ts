@@ -4,6 +4,7 @@ import { IngestCommitter } from '../../ops/group-commit.js';
 import { startInboxLoop, type InboxLoop } from '../../ops/inbox-loop.js';
 import { countRecorded } from '../../ops/ingest.js';
 import { startProcessorThread } from '../../ops/processor-thread.js';
+import { addSqliteLockWaits } from '../../metrics.js';
 import { incidentsRoutes } from './incidents-routes.js';
 import { ingestRoutes } from './ingest-routes.js';
 import { integrationsRoutes } from './integrations-routes.js';
@@ -66,6 +67,8 @@ export const opsContext: FastifyPluginAsync = async (app) => {
           )
         : undefined;
       if (thread) committer.activity = thread.activity;
+      if (thread && ctx.store.dialect === 'sqlite')
+        addSqliteLockWaits(ctx.metrics.registry, 'incident-processor', thread.lockWaits);
       else loop = inProcess();
       wake = () => (thread?.alive ? thread.wake() : loop?.wake());
       return async () => {

@@ -35,7 +35,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { openDatabase } from '../src/store/index.js';
+import { createStore, openDatabase } from '../src/store/index.js';
 import { alertmanagerBody, nextAlerts, webhookBody } from './alert-load.js';
 import { alertmanagerAvailability, freePort, startAlertmanager } from '../test/helpers/alertmanager.js';
 import {
@@ -423,26 +423,24 @@ async function verifyStored(
   try {
     // The processor moves alerts from the inbox to ops_alerts meanwhile (in one transaction):
     // reading ops_alerts first, an alert moved between the two reads was in neither. The inbox
-    // first, then ops_alerts, finds it in one of them (also under PostgreSQL's READ COMMITTED,
-    // where each statement has its own snapshot).
-    const { rows, inbox } = await handle.db.transaction().execute(async (trx) => {
-      const inbox = await trx
-        .selectFrom('ops_inbox')
-        .select(['body', 'alert_count'])
-        .where('integration_id', '=', integrationId)
-        .execute();
-      const rows = await trx
-        .selectFrom('ops_alerts')
-        .select('fingerprint')
-        .where('integration_id', '=', integrationId)
-        .execute();
-      return { rows, inbox };
-    });
+    // first (the ops_inbox table, or SQLite's inbox file: a request is pruned from the file only
+    // after it was processed), then ops_alerts, finds it in one of them (also under PostgreSQL's
+    // READ COMMITTED, where each statement has its own snapshot).
+    const inbox = (await createStore(handle).ops.inbox.take(Number.MAX_SAFE_INTEGER)).filter(
+      (i) => i.integrationId === integrationId,
+    );
+    const rows = await handle.db
+      .selectFrom('ops_alerts')
+      .select('fingerprint')
+      .where('integration_id', '=', integrationId)
+      .execute();
     const stored = new Set(rows.map((r) => r.fingerprint));
-    for (const r of recordedOnly ? [] : inbox) {
-      if (r.body === null) continue;
-      const body = JSON.parse(r.body) as { alerts: { fingerprint: string }[] };
-      for (const a of body.alerts) stored.add(a.fingerprint);
+    let inboxAlerts = 0;
+    for (const r of inbox) {
+      if (r.body === undefined) continue;
+      const body = JSON.parse(r.body.text) as { alerts: { fingerprint: string }[] };
+      inboxAlerts += body.alerts.length;
+      if (!recordedOnly) for (const a of body.alerts) stored.add(a.fingerprint);
     }
     const lost = [...accepted].filter((fp) => !stored.has(fp));
     return {
@@ -450,7 +448,7 @@ async function verifyStored(
       lost,
       extra: stored.size - (accepted.size - lost.length),
       inbox: inbox.length,
-      inboxAlerts: inbox.reduce((n, r) => n + Number(r.alert_count), 0),
+      inboxAlerts,
     };
   } finally {
     await handle.close();
@@ -460,11 +458,7 @@ async function verifyStored(
 async function inboxRequests(database: TestDatabase): Promise<number> {
   const handle = openDatabase(database.url, { poolSize: 1 });
   try {
-    const r = await handle.db
-      .selectFrom('ops_inbox')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+    return await createStore(handle).ops.inbox.count();
   } finally {
     await handle.close();
   }

@@ -74,7 +74,9 @@ for (const { dialect, available } of dialects) {
       await ts.store.ops.accept([]);
       expect(await ts.store.ops.inbox.count()).toBe(3);
       const items = await ts.store.ops.inbox.take(10);
-      expect(items.map(({ seq: _seq, ...rest }) => rest)).toEqual([
+      // SQLite database files keep them in the inbox file, PostgreSQL in the ops_inbox table.
+      expect(items.map((i) => i.inFile === true)).toEqual(Array(3).fill(dialect === 'sqlite'));
+      expect(items.map(({ seq: _seq, inFile: _inFile, ...rest }) => rest)).toEqual([
         {
           integrationId,
           receivedAt: at(1),

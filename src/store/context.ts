@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { DialectName, SqliteStatements } from './dialect.js';
+import type { SqliteInboxFile } from './inbox-file.js';
 import type { Database } from './schema.js';
 
 /** What every context store is built from: an executor (the pool or a transaction) and settings. */
@@ -9,6 +10,8 @@ export interface StoreContext {
   dialect: DialectName;
   /** SQLite: the connection's prepared statements (DatabaseHandle.sqlite); only inside a transaction. */
   sqlite?: SqliteStatements;
+  /** SQLite database files: the ingest inbox file (DatabaseHandle.inboxFile). */
+  inboxFile?: SqliteInboxFile;
   clock: Clock;
   /** True when `db` is a transaction; writers that need one open their own otherwise. */
   inTransaction: boolean;

@@ -12,6 +12,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import pg from 'pg';
+import { inboxFileOf, SqliteInboxFile } from './inbox-file.js';
 import { OpsdeckError } from '../core/errors.js';
 import type { Database } from './schema.js';
 
@@ -50,6 +51,12 @@ export interface DatabaseHandle {
   sqlite?: SqliteStatements;
   /** SQLite only: the waits of this connection for the write lock (metric opsdeck_sqlite_lock_wait_*). */
   sqliteLockWaits?: SqliteLockWaits;
+  /**
+   * SQLite database files only: the ingest inbox file next to it (`<file>.inbox`, opened on first
+   * use; see src/store/inbox-file.ts). Absent for `sqlite::memory:` and PostgreSQL, whose inbox is
+   * the ops_inbox table.
+   */
+  inboxFile?: SqliteInboxFile;
   /** For messages: the file, or the URL without its password. */
   location: string;
   close(): Promise<void>;
@@ -253,13 +260,19 @@ function openSqlite(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: statements }, sqlite, waits),
   });
+  const inboxFile =
+    file === ':memory:' ? undefined : new SqliteInboxFile(file, options.sqliteSynchronous ?? 'normal');
   return {
     db,
     dialect: 'sqlite',
     sqlite: statements,
     sqliteLockWaits: waits,
+    ...(inboxFile && { inboxFile }),
     location: file,
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      inboxFile?.close();
+    },
   };
 }
 
@@ -365,27 +378,40 @@ export function isTransientDatabaseError(e: unknown): boolean {
 
 /**
  * Online backup of a SQLite database to `destination` (a consistent snapshot even while the
- * server writes; WAL content included). The copy gets mode 0600.
- * @throws OpsdeckError OPSDECK_E_CONFLICT when `destination` exists, OPSDECK_E_IO on failure.
+ * server writes; WAL content included), then of its ingest inbox file, when it has one, to
+ * `<destination>.inbox`. The database first: the file copied after it holds every request the
+ * copy counts as processed or pending (a request leaves the file only after the database records
+ * it processed). The copies get mode 0600.
+ * @throws OpsdeckError OPSDECK_E_CONFLICT when a destination exists, OPSDECK_E_IO on failure.
  */
 export async function backupSqlite(
   url: string,
   destination: string,
   cwd?: string,
-): Promise<{ pages: number }> {
+): Promise<{ pages: number; inbox?: { file: string; pages: number } }> {
   const file = sqliteFileOf(url, cwd);
-  if (existsSync(destination)) {
-    throw new OpsdeckError('OPSDECK_E_CONFLICT', `Backup destination ${destination} already exists`, [
-      { path: destination, message: 'choose a new file name; backups never overwrite' },
-    ]);
+  const inboxSource = inboxFileOf(file);
+  const inboxDestination = inboxFileOf(destination);
+  for (const d of existsSync(inboxSource) ? [destination, inboxDestination] : [destination]) {
+    if (existsSync(d)) {
+      throw new OpsdeckError('OPSDECK_E_CONFLICT', `Backup destination ${d} already exists`, [
+        { path: d, message: 'choose a new file name; backups never overwrite' },
+      ]);
+    }
   }
+  const pages = await backupFile(file, destination);
+  if (!existsSync(inboxSource)) return { pages };
+  return { pages, inbox: { file: inboxDestination, pages: await backupFile(inboxSource, inboxDestination) } };
+}
+
+async function backupFile(file: string, destination: string): Promise<number> {
   let source: BetterSqlite3.Database | undefined;
   try {
     source = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
     source.pragma('busy_timeout = 5000');
     const { totalPages } = await source.backup(destination);
     chmodSync(destination, 0o600);
-    return { pages: totalPages };
+    return totalPages;
   } catch (e) {
     throw new OpsdeckError(
       'OPSDECK_E_IO',

@@ -81,13 +81,14 @@ function bind(ctx: StoreContext): TransactionStore {
 
 /** The store over an open database (see `openDatabase`). Closing stays with the handle's owner. */
 export function createStore(
-  handle: Pick<DatabaseHandle, 'db' | 'dialect' | 'sqlite' | 'sqliteLockWaits'>,
+  handle: Pick<DatabaseHandle, 'db' | 'dialect' | 'sqlite' | 'sqliteLockWaits' | 'inboxFile'>,
   options: CreateStoreOptions = {},
 ): Store {
   const ctx: StoreContext = {
     db: handle.db,
     dialect: handle.dialect,
     ...(handle.sqlite && { sqlite: handle.sqlite }),
+    ...(handle.inboxFile && { inboxFile: handle.inboxFile }),
     clock: options.clock ?? systemClock,
     inTransaction: false,
   };

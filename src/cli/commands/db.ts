@@ -59,7 +59,9 @@ export function registerDb(program: Command, ctx: CliContext): void {
     });
 
   withAdminOptions(db.command('backup <file>'))
-    .description('Copy the SQLite database to <file> while opsdeck runs (PostgreSQL: use pg_dump)')
+    .description(
+      'Copy the SQLite database to <file>, and its ingest inbox file to <file>.inbox, while opsdeck runs (PostgreSQL: use pg_dump)',
+    )
     .action(async (file: string, flags: AdminFlags) => {
       const config = adminConfig(ctx, flags);
       if (dialectOf(config.databaseUrl) !== 'sqlite') {
@@ -69,9 +71,12 @@ export function registerDb(program: Command, ctx: CliContext): void {
         );
       }
       const destination = path.resolve(ctx.cwd, file);
-      const { pages } = await backupSqlite(config.databaseUrl, destination, ctx.cwd);
+      const { pages, inbox } = await backupSqlite(config.databaseUrl, destination, ctx.cwd);
       ctx.stdout.write(
         `backed up ${config.databaseUrl.slice('sqlite:'.length)} to ${destination} (${pages} pages)\n`,
       );
+      // Accepted alerts not yet processed: restore the two files together.
+      if (inbox)
+        ctx.stdout.write(`backed up its ingest inbox file to ${inbox.file} (${inbox.pages} pages)\n`);
     });
 }

@@ -463,7 +463,7 @@ export async function processInbox(
         const { items, outcomes, planned } = await recordItems(tx, taken);
         recorded = outcomes;
         await processItems(ctx, tx, items, config, planned);
-        await tx.ops.inbox.remove(taken.map((i) => i.seq));
+        await tx.ops.inbox.remove(taken);
         return taken.length;
       });
     } catch (error) {
@@ -516,7 +516,7 @@ async function setAside(ctx: ProcessorContext, item: InboxItem, error: unknown):
   await ctx.store.transaction(async (tx) => {
     if (!(await tx.ops.processor.tryLock())) return;
     const [head] = await tx.ops.inbox.take(1);
-    if (head?.seq !== item.seq) return;
+    if (head?.seq !== item.seq || head.inFile !== item.inFile) return;
     const body =
       item.body?.text ?? JSON.stringify({ alerts: item.alerts, acknowledgements: item.acknowledgements });
     await tx.ops.deadLetters.add({
@@ -528,7 +528,7 @@ async function setAside(ctx: ProcessorContext, item: InboxItem, error: unknown):
       path: '',
       message: `accepted, then failed processing twice and set aside: ${reason}`,
     });
-    await tx.ops.inbox.remove([item.seq]);
+    await tx.ops.inbox.remove([item]);
   });
 }
 

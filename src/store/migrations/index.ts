@@ -9,6 +9,7 @@ import { certsMigration } from './0007-certs.js';
 import { opsGroupMembersMigration } from './0008-ops-group-members.js';
 import { opsAlertsIndexesMigration } from './0009-ops-alerts-indexes.js';
 import { opsInboxBodyMigration } from './0010-ops-inbox-body.js';
+import { opsInboxFileMigration } from './0011-ops-inbox-file.js';
 
 /** All migrations in order. Names are permanent: never rename or edit an applied migration. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-ops-group-members': opsGroupMembersMigration,
   '0009-ops-alerts-indexes': opsAlertsIndexesMigration,
   '0010-ops-inbox-body': opsInboxBodyMigration,
+  '0011-ops-inbox-file': opsInboxFileMigration,
 };
 
 /** A static provider (no folder scan), so bundled and compiled builds find every migration. */

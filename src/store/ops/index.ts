@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { OpsdeckError } from '../../core/errors.js';
 import { newId, randomSecret } from '../../core/ids.js';
 import { hashSecret } from '../../core/secret-hash.js';
@@ -7,6 +7,8 @@ import type { AlertGroup, TrackedAlert } from '../../ops/grouping.js';
 import type { IncidentStatus, TimelineEntry } from '../../ops/incident.js';
 import { iso, withTransaction, type StoreContext } from '../context.js';
 import { POSTGRES_PREPARED } from '../dialect.js';
+import { isSqliteBusy } from '../inbox-file.js';
+import type { Database } from '../schema.js';
 import {
   alertOfRow,
   commonLabels,
@@ -88,6 +90,8 @@ export type AcceptInput = {
 /** An accepted request as the processor reads it from the inbox. */
 export interface InboxItem {
   seq: number;
+  /** Where the request waits: the SQLite inbox file (src/store/inbox-file.ts), else the ops_inbox table. */
+  inFile?: true;
   integrationId: string;
   receivedAt: string;
   source: AlertSource;
@@ -202,7 +206,12 @@ export interface OpsStore {
      * `maxAlerts` alerts (the first batch is taken whatever its size).
      */
     take(limit: number, maxAlerts?: number): Promise<InboxItem[]>;
-    remove(seqs: readonly number[]): Promise<void>;
+    /**
+     * Marks taken requests processed, in the processor's transaction: deletes them from the
+     * ops_inbox table, or (inbox file) raises `ops_inbox_progress.processed_seq` to the last; the
+     * file's processed requests are pruned by a later `take`.
+     */
+    remove(items: readonly Pick<InboxItem, 'seq' | 'inFile'>[]): Promise<void>;
     count(): Promise<number>;
   };
   processor: {
@@ -396,6 +405,63 @@ function stagedBatch(source: string, headers: Readonly<Record<string, string>> |
     plainBatchOf.set(source, batch);
   }
   return batch;
+}
+
+/** How long an ingest commit waits for the inbox file's lock (held by a prune for a few ms). */
+const INBOX_FILE_WAIT_MS = 10_000;
+/** Processed requests left in the inbox file before a `take` deletes them (and at idle). */
+const INBOX_FILE_PRUNE_EVERY = 2000;
+
+/** The seq of the last request to take: at most `maxAlerts` alerts, but the first whatever its size. */
+function lastTaken(
+  sizes: readonly { seq: number | string; alert_count: number | string }[],
+  maxAlerts: number,
+): number | undefined {
+  let last: number | undefined;
+  let alertCount = 0;
+  for (const r of sizes) {
+    if (last !== undefined && alertCount >= maxAlerts) break;
+    alertCount += Number(r.alert_count);
+    last = Number(r.seq);
+  }
+  return last;
+}
+
+/** An inbox row (the ops_inbox table's, or the inbox file's) as the processor reads it. */
+function inboxItem(r: {
+  seq: number | string;
+  integration_id: string;
+  received_at: string;
+  batch: string;
+  body: string | null;
+}): InboxItem {
+  const b = JSON.parse(r.batch) as {
+    source: AlertSource;
+    headers?: Record<string, string>;
+    alerts?: Alert[];
+    acknowledgements?: string[];
+    record?: boolean;
+  };
+  return {
+    seq: Number(r.seq),
+    integrationId: r.integration_id,
+    receivedAt: r.received_at,
+    source: b.source,
+    ...(r.body !== null && { body: { text: r.body, headers: b.headers ?? {} } }),
+    alerts: b.alerts ?? [],
+    acknowledgements: b.acknowledgements ?? [],
+    record: r.body !== null || b.record === true,
+  };
+}
+
+/** How far the processor got in the inbox file (`ops_inbox_progress`, migration 0011). */
+async function processedSeq(db: Kysely<Database>): Promise<number> {
+  const r = await db
+    .selectFrom('ops_inbox_progress')
+    .select('processed_seq')
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return Number(r?.processed_seq ?? 0);
 }
 
 /** The ops_inbox row of an accepted request. */
@@ -827,6 +893,25 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
       await touchIntegrations(db, lastAt);
       return;
     }
+    const file = ctx.inboxFile;
+    if (file && !ctx.inTransaction) {
+      // The inbox file: no wait for the database's write lock (the processor's transactions).
+      const processed = file.sequenceChecked ? 0 : await processedSeq(db);
+      const started = Date.now();
+      for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+        try {
+          if (!file.sequenceChecked) file.raiseSequence(processed);
+          file.append(rows);
+          break;
+        } catch (e) {
+          // The processor prunes the file now and then (a few ms): wait without blocking the loop.
+          if (!isSqliteBusy(e) || Date.now() - started > INBOX_FILE_WAIT_MS) throw e;
+          await new Promise((resolve) => setTimeout(resolve, pause));
+        }
+      }
+      await touchIntegrations(db, lastAt);
+      return;
+    }
     await withTransaction(ctx, async (trx) => {
       // In request order: the processor takes the inbox by seq.
       const insert = sqliteStatements().prepare(SQLITE_INBOX);
@@ -915,61 +1000,62 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
       return { changed: plan.changed, outcomes: plan.outcomes };
     });
 
+  /** The oldest requests of the ops_inbox table (see `inbox.take`). */
+  const takeFromTable = async (limit: number, maxAlerts: number): Promise<InboxItem[]> => {
+    // Sizes first (the batches themselves are large and read only for the rows taken).
+    const sizes = await db
+      .selectFrom('ops_inbox')
+      .select(['seq', 'alert_count'])
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    const last = lastTaken(sizes, maxAlerts);
+    if (last === undefined) return [];
+    const rows = await db
+      .selectFrom('ops_inbox')
+      .selectAll()
+      .where('seq', '<=', last)
+      .orderBy('seq')
+      .execute();
+    return rows.map(inboxItem);
+  };
+
   const inbox: OpsStore['inbox'] = {
     async take(limit, maxAlerts = Number.POSITIVE_INFINITY) {
-      // Sizes first (the batches themselves are large and read only for the rows taken).
-      const sizes = await db
-        .selectFrom('ops_inbox')
-        .select(['seq', 'alert_count'])
-        .orderBy('seq')
-        .limit(limit)
-        .execute();
-      let last: number | undefined;
-      let alertCount = 0;
-      for (const r of sizes) {
-        if (last !== undefined && alertCount >= maxAlerts) break;
-        alertCount += Number(r.alert_count);
-        last = Number(r.seq);
+      // The ops_inbox table first (PostgreSQL; SQLite: requests accepted before the inbox file).
+      const fromTable = await takeFromTable(limit, maxAlerts);
+      const file = ctx.inboxFile;
+      if (fromTable.length > 0 || !file) return fromTable;
+      const processed = await processedSeq(db);
+      const first = file.firstSeq();
+      // Processed requests are deleted in bulk, not one transaction at a time.
+      if (first !== undefined && first <= processed - INBOX_FILE_PRUNE_EVERY) file.prune(processed);
+      const last = lastTaken(file.sizes(processed, limit), maxAlerts);
+      if (last === undefined) {
+        if (first !== undefined && first <= processed) file.prune(processed);
+        return [];
       }
-      if (last === undefined) return [];
-      const rows = await db
-        .selectFrom('ops_inbox')
-        .selectAll()
-        .where('seq', '<=', last)
-        .orderBy('seq')
-        .execute();
-      const out: InboxItem[] = [];
-      for (const r of rows) {
-        const b = JSON.parse(r.batch) as {
-          source: AlertSource;
-          headers?: Record<string, string>;
-          alerts?: Alert[];
-          acknowledgements?: string[];
-          record?: boolean;
-        };
-        out.push({
-          seq: Number(r.seq),
-          integrationId: r.integration_id,
-          receivedAt: r.received_at,
-          source: b.source,
-          ...(r.body !== null && { body: { text: r.body, headers: b.headers ?? {} } }),
-          alerts: b.alerts ?? [],
-          acknowledgements: b.acknowledgements ?? [],
-          record: r.body !== null || b.record === true,
-        });
-      }
-      return out;
+      return file.rows(processed, last).map((r) => ({ ...inboxItem(r), inFile: true }));
     },
-    async remove(seqs) {
-      for (const part of chunks(seqs, 500))
+    async remove(items) {
+      const inTable = items.filter((i) => i.inFile !== true).map((i) => i.seq);
+      for (const part of chunks(inTable, 500))
         await db.deleteFrom('ops_inbox').where('seq', 'in', part).execute();
+      const inFile = items.filter((i) => i.inFile === true).map((i) => i.seq);
+      if (inFile.length > 0)
+        await db
+          .updateTable('ops_inbox_progress')
+          .set({ processed_seq: Math.max(...inFile) })
+          .where('id', '=', 1)
+          .execute();
     },
     async count() {
       const r = await db
         .selectFrom('ops_inbox')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .executeTakeFirst();
-      return Number(r?.n ?? 0);
+      const inTable = Number(r?.n ?? 0);
+      return ctx.inboxFile ? inTable + ctx.inboxFile.count(await processedSeq(db)) : inTable;
     },
   };
 

@@ -63,6 +63,15 @@ export interface OpsAlertsTable {
 }
 
 /** Accepted batches awaiting the processor, in order. */
+/**
+ * One row (id 1): how far the incident processor got in the SQLite inbox file (src/store/inbox-file.ts);
+ * requests with seq <= processed_seq are processed. Stays 0 on PostgreSQL.
+ */
+export interface OpsInboxProgressTable {
+  id: number;
+  processed_seq: number;
+}
+
 export interface OpsInboxTable {
   seq: Generated<number>;
   integration_id: string;
@@ -162,6 +171,7 @@ export interface OpsTables {
   ops_integrations: OpsIntegrationsTable;
   ops_alerts: OpsAlertsTable;
   ops_inbox: OpsInboxTable;
+  ops_inbox_progress: OpsInboxProgressTable;
   ops_dead_letters: OpsDeadLettersTable;
   ops_groups: OpsGroupsTable;
   ops_group_members: OpsGroupMembersTable;

@@ -199,11 +199,6 @@ export class SqliteInboxFile {
     return deleted;
   }
 
-  /** Whether the file exists (it is created on first use). */
-  exists(): boolean {
-    return this.#sqlite !== undefined || existsSync(this.file);
-  }
-
   close(): void {
     this.#statements.clear();
     this.#sqlite?.close();

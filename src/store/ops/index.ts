@@ -197,7 +197,10 @@ export interface OpsStore {
    * Commits accepted requests to the inbox, in order, in one transaction (group commit): one row
    * each, nothing else per alert. The processor records and processes them
    * (`processor.planRecord`, then `processor.writeAlerts`), so a 2xx means committed while the
-   * request path stays short.
+   * request path stays short. On a SQLite database file the inbox is the inbox file
+   * (src/store/inbox-file.ts), committed on its own connection: also when called inside a
+   * transaction of the store, which does not roll it back (the requests' order in the inbox is
+   * what matters; nothing calls it inside one).
    */
   accept(inputs: readonly AcceptInput[]): Promise<void>;
   inbox: {
@@ -894,7 +897,7 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
       return;
     }
     const file = ctx.inboxFile;
-    if (file && !ctx.inTransaction) {
+    if (file) {
       // The inbox file: no wait for the database's write lock (the processor's transactions).
       const processed = file.sequenceChecked ? 0 : await processedSeq(db);
       const started = Date.now();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -67,8 +67,31 @@ describe.each(targets)('opsdeck doctor on $dialect', ({ dialect, available }) =>
       expect(r.stdout).toMatch(
         new RegExp(`^ok {4}migrations: ${MIGRATION_NAMES.length} applied, none pending$`, 'm'),
       );
+      if (dialect === 'sqlite')
+        expect(r.stdout).toMatch(
+          /^ok {4}ingest inbox: .*opsdeck\.db\.inbox: 0 accepted request\(s\) not processed yet$/m,
+        );
+      else expect(r.stdout).not.toContain('ingest inbox');
       expect(r.stdout).toMatch(/doctor: all checks passed\n$/);
     });
+
+    it.skipIf(dialect !== 'sqlite')(
+      'fails when the ingest inbox file cannot be opened, and says how to fix it',
+      async () => {
+        const db = await database();
+        const cwd = tempDir();
+        const env = { OPSDECK_DATABASE_URL: db.url };
+        await main(['node', 'opsdeck', 'db', 'migrate'], { stdout: sink(), stderr: sink(), env, cwd });
+        // A directory where the file should be: it cannot be opened as a database, even by root.
+        mkdirSync(`${db.url.slice('sqlite:'.length)}.inbox`);
+        const r = await doctor(cwd, env);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toMatch(
+          /^FAIL {2}ingest inbox: Cannot open the ingest inbox file .*opsdeck\.db\.inbox$/m,
+        );
+        expect(r.stdout).toContain('readable and writable by the user opsdeck runs as');
+      },
+    );
 
     it('fails on pending migrations and says how to apply them', async () => {
       const db = await database();

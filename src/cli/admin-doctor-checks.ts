@@ -164,7 +164,27 @@ export async function checkDatabase(config: OpsdeckConfig, cwd: string): Promise
             detail: `${status.pending.length} pending: ${status.pending.join(', ')} (${status.applied.length} applied)`,
             fix: 'run `opsdeck db migrate` (`opsdeck serve` also applies them on start)',
           };
-    return [database, migrations];
+    const file = handle.inboxFile;
+    if (!file || status.pending.length > 0) return [database, migrations];
+    // SQLite: accepted alerts wait in the inbox file beside the database (a restore without it,
+    // or with the wrong owner, would fail every ingest request).
+    let inbox: CheckResult;
+    try {
+      const waiting = await store.ops.inbox.count();
+      inbox = {
+        name: 'ingest inbox',
+        ok: true,
+        detail: `${file.file}: ${waiting} accepted request(s) not processed yet`,
+      };
+    } catch (e) {
+      inbox = {
+        name: 'ingest inbox',
+        ok: false,
+        detail: (e as Error).message,
+        fix: `make ${file.file} (and its -wal and -shm files) readable and writable by the user opsdeck runs as`,
+      };
+    }
+    return [database, migrations, inbox];
   } finally {
     await handle.close();
   }

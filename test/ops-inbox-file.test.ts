@@ -1,13 +1,15 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupSqlite, createStore, openDatabase, sqliteFileOf } from '../src/store/index.js';
 import { inboxFileOf } from '../src/store/inbox-file.js';
 import { migrationProvider } from '../src/store/migrations/index.js';
 import type { AcceptInput } from '../src/store/ops/index.js';
 import { openTestStore, type TestStore } from './helpers/databases.js';
+import { amPayload, createIntegration, ingest } from './helpers/ops.js';
+import { buildTestApp } from './helpers/server.js';
 
 /**
  * SQLite database files keep accepted ingest requests in a file of their own (`<db>.inbox`,
@@ -68,6 +70,31 @@ describe('the SQLite ingest inbox file', () => {
       .prepare('select count(*) as n from ops_inbox')
       .get() as { n: number };
     expect(n).toBe(0);
+  });
+
+  it('answers an ingest request 202 while another connection holds the database write lock', async () => {
+    const t = await buildTestApp({ dialect: 'sqlite' });
+    try {
+      const admin = await t.login('admin', t.adminPassword);
+      const am = await createIntegration(t, admin, 'alertmanager');
+      expect((await ingest(t, am, amPayload('payload-1.json'))).statusCode).toBe(202);
+      const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(t.store.db);
+      const other = new BetterSqlite3(rows.find((r) => r.name === 'main')!.file);
+      other.exec('begin immediate');
+      try {
+        const answer = await Promise.race([
+          ingest(t, am, amPayload('payload-1.json')).then((r) => r.statusCode),
+          new Promise((resolve) => setTimeout(() => resolve('waited for the lock'), 2000)),
+        ]);
+        expect(answer).toBe(202);
+      } finally {
+        other.exec('rollback');
+        other.close();
+      }
+      expect(await t.store.ops.inbox.count()).toBe(2);
+    } finally {
+      await t.close();
+    }
   });
 
   it('waits for a prune holding the file lock without blocking the event loop', async () => {

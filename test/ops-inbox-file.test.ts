@@ -100,6 +100,7 @@ describe('the SQLite ingest inbox file', () => {
   it('waits for a prune holding the file lock without blocking the event loop', async () => {
     ts = await openTestStore('sqlite');
     await ts.store.ops.accept([request(1)]);
+    const waitsBefore = { ...ts.handle.sqliteLockWaits! };
     const other = new BetterSqlite3(inboxFileOf(dbFile(ts)));
     other.exec('begin immediate');
     let ticks = 0;
@@ -116,6 +117,9 @@ describe('the SQLite ingest inbox file', () => {
       other.close();
     }
     expect(await ts.store.ops.inbox.count()).toBe(2);
+    // Counted as the connection's wait (metric opsdeck_sqlite_lock_wait_*{connection="server"}).
+    expect(ts.handle.sqliteLockWaits!.waits - waitsBefore.waits).toBe(1);
+    expect(ts.handle.sqliteLockWaits!.seconds - waitsBefore.seconds).toBeGreaterThan(0.25);
   });
 
   it('marks requests processed in the database, prunes them later, and never reuses a number', async () => {

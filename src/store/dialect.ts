@@ -261,7 +261,7 @@ function openSqlite(url: string, options: OpenDatabaseOptions): DatabaseHandle {
     dialect: new ImmediateSqliteDialect({ database: statements }, sqlite, waits),
   });
   const inboxFile =
-    file === ':memory:' ? undefined : new SqliteInboxFile(file, options.sqliteSynchronous ?? 'normal');
+    file === ':memory:' ? undefined : new SqliteInboxFile(file, options.sqliteSynchronous ?? 'normal', waits);
   return {
     db,
     dialect: 'sqlite',

@@ -62,10 +62,27 @@ export class SqliteInboxFile {
   #statements = new Map<string, BetterSqlite3.Statement>();
   #writer = false;
   #sequenceChecked = false;
+  readonly #waits: { waits: number; seconds: number } | undefined;
 
-  constructor(databaseFile: string, synchronous: 'normal' | 'full' = 'normal') {
+  /**
+   * `waits`: where to count the writer's waits for the file's lock (the database connection's
+   * counter, metric opsdeck_sqlite_lock_wait_*: the same thread's waits, whichever file).
+   */
+  constructor(
+    databaseFile: string,
+    synchronous: 'normal' | 'full' = 'normal',
+    waits?: { waits: number; seconds: number },
+  ) {
     this.file = inboxFileOf(databaseFile);
     this.#synchronous = synchronous === 'full' ? 'FULL' : 'NORMAL';
+    this.#waits = waits;
+  }
+
+  /** Counts a wait of the writer for the file's lock (a prune held it), once it ended. */
+  countWait(seconds: number): void {
+    if (!this.#waits) return;
+    this.#waits.waits++;
+    this.#waits.seconds += seconds;
   }
 
   #open(): BetterSqlite3.Database {

@@ -905,6 +905,7 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
         try {
           if (!file.sequenceChecked) file.raiseSequence(processed);
           file.append(rows);
+          if (pause > 1) file.countWait((Date.now() - started) / 1000);
           break;
         } catch (e) {
           // The processor prunes the file now and then (a few ms): wait without blocking the loop.

@@ -62,6 +62,7 @@ export class SqliteInboxFile {
   #statements = new Map<string, BetterSqlite3.Statement>();
   #writer = false;
   #sequenceChecked = false;
+  #append: BetterSqlite3.Transaction<(list: readonly InboxFileInput[]) => void> | undefined;
   readonly #waits: { waits: number; seconds: number } | undefined;
 
   /**
@@ -127,40 +128,34 @@ export class SqliteInboxFile {
    */
   raiseSequence(seq: number): void {
     const sqlite = this.#writerConnection();
-    sqlite.exec('begin immediate');
-    try {
-      const current = this.#statement("select seq from sqlite_sequence where name = 'requests'").get() as
-        { seq: number } | undefined;
-      if (current === undefined) {
-        if (seq > 0)
-          this.#statement("insert into sqlite_sequence (name, seq) values ('requests', ?)").run(seq);
-      } else if (current.seq < seq)
-        this.#statement("update sqlite_sequence set seq = ? where name = 'requests'").run(seq);
-      sqlite.exec('commit');
-    } catch (e) {
-      if (sqlite.inTransaction) sqlite.exec('rollback');
-      throw e;
-    }
+    sqlite
+      .transaction(() => {
+        const current = this.#statement("select seq from sqlite_sequence where name = 'requests'").get() as
+          { seq: number } | undefined;
+        if (current === undefined) {
+          if (seq > 0)
+            this.#statement("insert into sqlite_sequence (name, seq) values ('requests', ?)").run(seq);
+        } else if (current.seq < seq)
+          this.#statement("update sqlite_sequence set seq = ? where name = 'requests'").run(seq);
+      })
+      .immediate();
     this.#sequenceChecked = true;
   }
 
   /**
-   * Commits `rows` in one transaction, in order. Synchronous; throws SQLITE_BUSY at once when
-   * another connection holds the file's write lock (a prune).
+   * Commits `rows` in one transaction, in order (better-sqlite3's, begun IMMEDIATE, rolled back
+   * on an error). Synchronous; throws SQLITE_BUSY at once when another connection holds the
+   * file's write lock (a prune).
    */
   append(rows: readonly InboxFileInput[]): void {
-    const sqlite = this.#writerConnection();
-    const insert = this.#statement(
-      'insert into requests (integration_id, received_at, batch, alert_count, body) values (?, ?, ?, ?, ?)',
-    );
-    sqlite.exec('begin immediate');
-    try {
-      for (const r of rows) insert.run(r.integration_id, r.received_at, r.batch, r.alert_count, r.body);
-      sqlite.exec('commit');
-    } catch (e) {
-      if (sqlite.inTransaction) sqlite.exec('rollback');
-      throw e;
-    }
+    this.#writerConnection();
+    this.#append ??= this.#open().transaction((list: readonly InboxFileInput[]) => {
+      const insert = this.#statement(
+        'insert into requests (integration_id, received_at, batch, alert_count, body) values (?, ?, ?, ?, ?)',
+      );
+      for (const r of list) insert.run(r.integration_id, r.received_at, r.batch, r.alert_count, r.body);
+    });
+    this.#append.immediate(rows);
   }
 
   #writerConnection(): BetterSqlite3.Database {
@@ -222,5 +217,6 @@ export class SqliteInboxFile {
     this.#sqlite = undefined;
     this.#writer = false;
     this.#sequenceChecked = false;
+    this.#append = undefined;
   }
 }

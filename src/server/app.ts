@@ -32,6 +32,7 @@ import { tokensContext } from './routes/tokens/index.js';
 import { usersContext } from './routes/users/index.js';
 import type { ProcessorThreadOptions } from './ops/processor-thread.js';
 import { ErrorResponse } from './schemas.js';
+import { installIngestFastPath } from './ops/ingest-http.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { createValidatorCompiler, nulPointer } from './validation.js';
 
@@ -194,7 +195,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
 
   await app.register(cookie);
-  registerSecurityHeaders(app, https !== null);
+  const headers = registerSecurityHeaders(app, https !== null);
   installMetricsHooks(app, context.metrics);
   await registerOpenApi(app, packageVersion());
   installGuard(app);
@@ -227,5 +228,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(certsContext);
   await registerDocsRoutes(app);
   await registerDashboard(app, opts.webDist ?? webDistDir());
+  if (context.ingest) {
+    context.ingest.fastPath = installIngestFastPath(app, {
+      handle: context.ingest.handle,
+      routes: context.ingest.routes,
+      bodyLimit: config.bodyLimitBytes,
+      securityHeaders: headers,
+      metrics: context.metrics,
+      log: app.log.child({}, { level: 'warn' }),
+    });
+  }
   return app;
 }

@@ -4,6 +4,9 @@ import type { OpsdeckConfig } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import type { AuthCache } from './auth/auth-cache.js';
 import type { IngestAuth, SignedLinkAuth } from './auth/route-permission.js';
+import type { IngestRequest } from './ops/ingest.js';
+import type { IngestFastPathStats, IngestRoutes } from './ops/ingest-http.js';
+import type { IngestHandler } from './routes/ops/ingest-routes.js';
 import type { BackgroundTasks } from './background.js';
 import type { JobHandler } from './jobs/types.js';
 import type { ProcessorThreadOptions } from './ops/processor-thread.js';
@@ -31,8 +34,13 @@ export interface ServerContext {
    * PostgreSQL): the incident processor then runs in its own thread (src/server/ops/processor-thread.ts).
    */
   processorThread?: ProcessorThreadOptions;
+  /**
+   * Set by the ops context: what the ingest routes run once a request is authenticated, and their
+   * URL patterns, for the HTTP fast path that serves plain ingest requests (src/server/ops/ingest-http.ts).
+   */
+  ingest?: { handle: IngestHandler; routes: IngestRoutes; fastPath?: IngestFastPathStats };
   verifiers: {
-    ingest?: (request: FastifyRequest) => Promise<IngestAuth>;
+    ingest?: (request: IngestRequest) => Promise<IngestAuth>;
     signedLink?: (request: FastifyRequest) => Promise<SignedLinkAuth>;
   };
 }

@@ -51,12 +51,14 @@ export function securityHeaders(tls: boolean): Record<string, string> {
   return recorded;
 }
 
-export function registerSecurityHeaders(app: FastifyInstance, tls: boolean): void {
+/** Sets the security headers on every response Fastify sends; returns them (the ingest fast path sends them too). */
+export function registerSecurityHeaders(app: FastifyInstance, tls: boolean): Record<string, string> {
   const headers = securityHeaders(tls);
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
     done();
   });
+  return headers;
 }
 
 /**

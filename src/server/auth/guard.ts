@@ -3,7 +3,9 @@ import { OpsdeckError } from '../../core/errors.js';
 import { effectiveScopes, permissionsOf } from '../../governance/permissions.js';
 import { assertSameOrigin, claimedOrigin, expectedOrigin, isUnsafeMethod } from './csrf.js';
 import { AuthCache } from './auth-cache.js';
-import type { AuthContext } from './route-permission.js';
+import type { ServerContext } from '../context.js';
+import { ingestRequestOf, type IngestRequest } from '../ops/ingest.js';
+import type { AuthContext, IngestAuth } from './route-permission.js';
 import { bearerSecretOf, sessionSecretOf } from './session-cookie.js';
 
 /** last_used_at / last_seen_at are written at most this often per token or session. */
@@ -111,8 +113,7 @@ export function installGuard(app: FastifyInstance): void {
     const permission = request.routeOptions.config.permission;
     const { verifiers } = app.opsdeck;
     if (permission === 'ingest') {
-      if (!verifiers.ingest) throw unauthenticated('Ingestion is not available');
-      request.ingest = await verifiers.ingest(request);
+      request.ingest = await authenticateIngest(app.opsdeck, ingestRequestOf(request));
     } else if (permission === 'signed-link') {
       if (!verifiers.signedLink) throw unauthenticated('Signed links are not available');
       request.signedLink = await verifiers.signedLink(request);
@@ -124,4 +125,14 @@ export function installGuard(app: FastifyInstance): void {
 export function callerOf(request: FastifyRequest): AuthContext {
   if (!request.auth) throw unauthenticated();
   return request.auth;
+}
+
+/**
+ * Permission `ingest`: the integration an ingest request authenticates as, by the verifier its
+ * context registered. The guard's hook above and the HTTP fast path (src/server/ops/ingest-http.ts,
+ * which serves ingest requests without Fastify's routing) both call this, and nothing else does.
+ */
+export async function authenticateIngest(ctx: ServerContext, request: IngestRequest): Promise<IngestAuth> {
+  if (!ctx.verifiers.ingest) throw unauthenticated('Ingestion is not available');
+  return ctx.verifiers.ingest(request);
 }

@@ -1,4 +1,5 @@
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import { OpsdeckError } from '../../core/errors.js';
 import { digestsEqual, hashSecret } from '../../core/secret-hash.js';
@@ -64,8 +65,43 @@ export function countRecorded(
   }
 }
 
+/**
+ * An ingest request as the verifier and the handlers read it, whether it came through Fastify
+ * (`ingestRequestOf`) or the HTTP fast path (./ingest-http.ts).
+ */
+export interface IngestRequest {
+  /** The route's URL pattern (`/api/ingest/alertmanager/:integrationId`): source and metrics label. */
+  routeUrl: string;
+  /** The `:integrationId` of the URL (absent on PagerDuty's route). */
+  integrationId: string | undefined;
+  headers: IncomingHttpHeaders;
+  /** The `?key=` query parameter. */
+  queryKey: string | undefined;
+  /** The body, as text whatever its content type. */
+  body: string;
+  /** Where refusals and rejected bodies are logged (warn level on ingest routes). */
+  log: FastifyBaseLogger;
+  /** What is logged as `req` (serialized by src/server/logging.ts, which redacts `?key=`). */
+  logged: unknown;
+}
+
+/** The ingest request of a Fastify request on an ingest route. */
+export function ingestRequestOf(request: FastifyRequest): IngestRequest {
+  const id = (request.params as Record<string, unknown> | undefined)?.['integrationId'];
+  const key = (request.query as Record<string, unknown> | undefined)?.['key'];
+  return {
+    routeUrl: request.routeOptions.url ?? request.url,
+    integrationId: typeof id === 'string' ? id : undefined,
+    headers: request.headers,
+    queryKey: typeof key === 'string' && key !== '' ? key : undefined,
+    body: typeof request.body === 'string' ? request.body : '',
+    log: request.log,
+    logged: request,
+  };
+}
+
 /** The ingest key of a request: `Authorization: Bearer <key>`, Basic auth password, or `?key=`. */
-export function presentedKey(request: FastifyRequest): string | undefined {
+export function presentedKey(request: Pick<IngestRequest, 'headers' | 'queryKey'>): string | undefined {
   const h = request.headers.authorization;
   if (typeof h === 'string' && h !== '') {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(h);
@@ -78,8 +114,7 @@ export function presentedKey(request: FastifyRequest): string | undefined {
     }
     return undefined;
   }
-  const q = (request.query as Record<string, unknown> | undefined)?.['key'];
-  return typeof q === 'string' && q !== '' ? q : undefined;
+  return request.queryKey;
 }
 
 /** The PagerDuty `routing_key` of a raw Events v2 body, if it has one. */
@@ -158,18 +193,18 @@ async function cached<T>(map: Map<string, Cached<T>>, key: string, load: () => P
  * request's database time); this server forgets them at once when an integration changes, other
  * replicas within that time.
  */
-export function createIngestVerifier(ctx: ServerContext): (request: FastifyRequest) => Promise<IngestAuth> {
+export function createIngestVerifier(ctx: ServerContext): (request: IngestRequest) => Promise<IngestAuth> {
   const metrics = ingestMetrics(ctx);
   const cache = authCache(ctx);
   const refuse = async (
-    request: FastifyRequest,
+    request: IngestRequest,
     reason: RejectReason,
     message: string,
     integrationId?: string,
   ): Promise<never> => {
     metrics.rejected.inc({ reason });
     // The access log is off on ingest routes (warn level): say who was refused and why.
-    request.log.warn({ req: request, reason, integrationId }, `ingest refused: ${message}`);
+    request.log.warn({ req: request.logged, reason, integrationId }, `ingest refused: ${message}`);
     if (integrationId !== undefined) await ctx.store.ops.integrations.recordAuthFailure(integrationId);
     throw new OpsdeckError('OPSDECK_E_UNAUTHENTICATED', message, [
       {
@@ -179,7 +214,7 @@ export function createIngestVerifier(ctx: ServerContext): (request: FastifyReque
     ]);
   };
   return async (request) => {
-    const source = sourceOfRoute(request.routeOptions.url);
+    const source = sourceOfRoute(request.routeUrl);
     if (source === undefined) return refuse(request, 'unknown_integration', 'Not an ingest route');
     if (source === 'pagerduty') {
       const key = routingKeyOf(request.body);
@@ -200,7 +235,7 @@ export function createIngestVerifier(ctx: ServerContext): (request: FastifyReque
       }
       return { integrationId: integration.id, source };
     }
-    const id = (request.params as Record<string, unknown> | undefined)?.['integrationId'];
+    const id = request.integrationId;
     const found =
       typeof id === 'string'
         ? await cached(cache.byId, id, () => ctx.store.ops.integrations.getWithHash(id))

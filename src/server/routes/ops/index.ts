@@ -6,7 +6,7 @@ import { countRecorded } from '../../ops/ingest.js';
 import { startProcessorThread } from '../../ops/processor-thread.js';
 import { addSqliteLockWaits } from '../../metrics.js';
 import { incidentsRoutes } from './incidents-routes.js';
-import { ingestRoutes } from './ingest-routes.js';
+import { createIngestHandler, ingestRoutes, PAGERDUTY_ROUTE, WEBHOOK_SOURCES } from './ingest-routes.js';
 import { integrationsRoutes } from './integrations-routes.js';
 
 /**
@@ -81,7 +81,9 @@ export const opsContext: FastifyPluginAsync = async (app) => {
     },
   });
 
-  await app.register(ingestRoutes(kick, committer));
+  const handle = createIngestHandler(ctx, kick, committer);
+  ctx.ingest = { handle, routes: { webhookSources: WEBHOOK_SOURCES, pagerDutyPath: PAGERDUTY_ROUTE } };
+  await app.register(ingestRoutes(handle));
   await app.register(integrationsRoutes);
   await app.register(incidentsRoutes);
 };

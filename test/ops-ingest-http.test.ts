@@ -1,0 +1,314 @@
+/**
+ * The ingest fast path (src/server/ops/ingest-http.ts) serves plain ingest requests over HTTP
+ * without Fastify's routing. Every case here is sent twice, over a real socket and through
+ * `app.inject` (Fastify's ingest routes), and the two answers must be the same: status, JSON body,
+ * content type and headers. The cases the fast path must leave to Fastify are checked to reach it.
+ */
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plainIngestRoute } from '../src/server/ops/ingest-http.js';
+import { testDialects } from './helpers/databases.js';
+import { amPayload, createIntegration, fixtureText, type TestIntegration } from './helpers/ops.js';
+import { buildTestApp, type TestApp } from './helpers/server.js';
+
+const dialects = await testDialects();
+
+interface Answer {
+  status: number;
+  headers: Record<string, unknown>;
+  body: string;
+}
+
+interface Case {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Headers that differ between a socket and `inject` whoever answers (connection handling, clock). */
+const TRANSPORT_HEADERS = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+]);
+
+function comparable(a: Answer): { status: number; headers: Record<string, unknown>; body: unknown } {
+  const headers: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a.headers)) if (!TRANSPORT_HEADERS.has(k)) headers[k] = v;
+  let body: unknown = a.body;
+  try {
+    body = JSON.parse(a.body);
+  } catch {
+    // Not JSON: compared as text.
+  }
+  return { status: a.status, headers, body };
+}
+
+/** POST over a real socket; `chunked` sends the body without a content-length. */
+function post(base: string, c: Case, opts: { chunked?: boolean } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...c.headers };
+    if (!opts.chunked) headers['content-length'] = String(Buffer.byteLength(c.body));
+    const req = httpRequest(`${base}${c.url}`, { method: 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
+    });
+    req.on('error', reject);
+    if (opts.chunked) {
+      const half = Math.floor(c.body.length / 2);
+      req.write(c.body.slice(0, half));
+      setTimeout(() => req.end(c.body.slice(half)), 5);
+    } else req.end(c.body);
+  });
+}
+
+for (const { dialect, available } of dialects) {
+  describe.skipIf(!available)(`ingest fast path on ${dialect}`, () => {
+    let t: TestApp;
+    let base: string;
+    let am: TestIntegration;
+    let pd: TestIntegration;
+    const served = (): number => t.app.opsdeck.ingest?.fastPath?.served ?? -1;
+
+    beforeAll(async () => {
+      t = await buildTestApp({ dialect });
+      const admin = await t.login('admin', t.adminPassword);
+      am = await createIntegration(t, admin, 'alertmanager');
+      pd = await createIntegration(t, admin, 'pagerduty');
+      await t.app.listen({ host: '127.0.0.1', port: 0 });
+      base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => t?.close());
+
+    /** Sends a case over the socket and through inject; returns the socket's answer and whether the fast path took it. */
+    const both = async (
+      c: Case,
+      opts: { chunked?: boolean } = {},
+    ): Promise<{ answer: Answer; fast: boolean }> => {
+      const before = served();
+      const answer = await post(base, c, opts);
+      const fast = served() === before + 1;
+      expect(served()).toBeLessThanOrEqual(before + 1);
+      const injected = await t.app.inject({
+        method: 'POST',
+        url: c.url,
+        headers: c.headers,
+        payload: c.body,
+      });
+      expect(comparable(answer)).toEqual(
+        comparable({ status: injected.statusCode, headers: injected.headers, body: injected.body }),
+      );
+      return { answer, fast };
+    };
+
+    const amCase = (over: Partial<Case> = {}): Case => ({
+      url: am.path,
+      headers: { authorization: `Bearer ${am.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(amPayload('payload-1.json')),
+      ...over,
+    });
+
+    it('answers plain ingest requests itself, exactly as the Fastify route does', async () => {
+      const inboxBefore = await t.store.ops.inbox.count();
+      const ok = await both(amCase());
+      expect(ok.fast).toBe(true);
+      expect(ok.answer.status).toBe(202);
+      expect(JSON.parse(ok.answer.body)).toEqual({ accepted: 1 });
+      // The security headers every response carries, and the JSON content type.
+      expect(ok.answer.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(ok.answer.headers['x-content-type-options']).toBe('nosniff');
+      expect(ok.answer.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      // Committed before the answer: one inbox row each, the socket's and inject's.
+      expect(await t.store.ops.inbox.count()).toBe(inboxBefore + 2);
+
+      const byQuery = await both(
+        amCase({ url: `${am.path}?key=${am.key}`, headers: { 'content-type': 'application/json' } }),
+      );
+      expect(byQuery).toMatchObject({ fast: true, answer: { status: 202 } });
+      const text = await both(
+        amCase({ headers: { authorization: `Bearer ${am.key}`, 'content-type': 'text/plain' } }),
+      );
+      expect(text).toMatchObject({ fast: true, answer: { status: 202 } });
+    });
+
+    it('refuses wrong keys and unknown integrations with the same 401, counted', async () => {
+      const rejected = async (): Promise<string> =>
+        (await t.app.opsdeck.metrics.registry.getSingleMetricAsString('opsdeck_ingest_rejected_total')) ?? '';
+      const wrong = await both(
+        amCase({
+          headers: { authorization: 'Bearer x'.padEnd(39, 'y'), 'content-type': 'application/json' },
+        }),
+      );
+      expect(wrong).toMatchObject({ fast: true, answer: { status: 401 } });
+      expect(JSON.parse(wrong.answer.body)).toMatchObject({ error: { code: 'OPSDECK_E_UNAUTHENTICATED' } });
+      expect(await rejected()).toMatch(/reason="wrong_key"\} 2/);
+      const missing = await both(amCase({ headers: { 'content-type': 'application/json' } }));
+      expect(missing).toMatchObject({ fast: true, answer: { status: 401 } });
+      const unknown = await both(amCase({ url: '/api/ingest/alertmanager/no-such-integration' }));
+      expect(unknown).toMatchObject({ fast: true, answer: { status: 401 } });
+      const otherSource = await both(amCase({ url: am.path.replace('/alertmanager/', '/grafana/') }));
+      expect(otherSource).toMatchObject({ fast: true, answer: { status: 401 } });
+    });
+
+    it('keeps malformed bodies as dead letters and answers the same 400 with the JSON pointer', async () => {
+      const before = await t.store.ops.deadLetters.list(am.id, 100);
+      const bad = await both(
+        amCase({ body: JSON.stringify({ ...amPayload('payload-1.json'), version: '3' }) }),
+      );
+      expect(bad).toMatchObject({ fast: true, answer: { status: 400 } });
+      expect(JSON.parse(bad.answer.body)).toMatchObject({
+        error: { code: 'OPSDECK_E_VALIDATION', details: [{ path: '/body/version' }] },
+      });
+      const notJson = await both(amCase({ body: '{"version": "4", ' }));
+      expect(notJson).toMatchObject({ fast: true, answer: { status: 400 } });
+      expect(JSON.parse(notJson.answer.body)).toMatchObject({ error: { details: [{ path: '/body' }] } });
+      // Two cases, each sent twice.
+      const after = await t.store.ops.deadLetters.list(am.id, 100);
+      expect(after.length).toBe(before.length + 4);
+    });
+
+    it('serves PagerDuty Events v2 with its own answers (202 with dedup_key, PagerDuty-style 400)', async () => {
+      const event = { ...JSON.parse(fixtureText('pagerduty-firing.json')), routing_key: pd.key };
+      const c = (body: unknown): Case => ({
+        url: '/api/ingest/pagerduty/v2/enqueue',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const ok = await both(c(event));
+      expect(ok).toMatchObject({ fast: true, answer: { status: 202 } });
+      expect(JSON.parse(ok.answer.body)).toEqual({
+        status: 'success',
+        message: 'Event processed',
+        dedup_key: (event as { dedup_key: string }).dedup_key,
+      });
+      const bad = await both(c({ ...event, event_action: 'explode' }));
+      expect(bad).toMatchObject({ fast: true, answer: { status: 400 } });
+      expect(JSON.parse(bad.answer.body)).toMatchObject({
+        status: 'invalid event',
+        errors: [expect.any(String)],
+      });
+    });
+
+    it('leaves to Fastify what it does not take, with the same answers', async () => {
+      const cases: [string, Case, { chunked?: boolean }?][] = [
+        ['a trailing slash', amCase({ url: `${am.path}/` })],
+        [
+          'a percent-encoded key',
+          amCase({
+            url: `${am.path}?key=${encodeURIComponent(`${am.key}`)}%2D`,
+            headers: { 'content-type': 'application/json' },
+          }),
+        ],
+        [
+          'another query parameter',
+          amCase({ url: `${am.path}?key=${am.key}&x=1`, headers: { 'content-type': 'application/json' } }),
+        ],
+        ['an unknown source', amCase({ url: `/api/ingest/nagios/${am.id}` })],
+        ['an empty body', amCase({ body: '' })],
+        ['no content type', amCase({ headers: { authorization: `Bearer ${am.key}` } })],
+        ['a chunked body', amCase(), { chunked: true }],
+      ];
+      for (const [what, c, opts] of cases) {
+        const r = await both(c, opts);
+        expect(r.fast, what).toBe(false);
+      }
+      const chunked = await post(base, amCase(), { chunked: true });
+      expect(chunked.status).toBe(202);
+    });
+
+    it('leaves a body over the limit to Fastify (413), and survives a client that leaves mid-body', async () => {
+      const before = served();
+      const huge = await post(base, amCase({ body: 'x'.repeat(t.config.bodyLimitBytes + 1) }));
+      expect(huge.status).toBe(413);
+      expect(JSON.parse(huge.body)).toMatchObject({ error: { code: 'OPSDECK_E_BODY_TOO_LARGE' } });
+      expect(served()).toBe(before);
+
+      // Announces 1,000 bytes, sends 10, and closes the connection.
+      await new Promise<void>((resolve) => {
+        const req = httpRequest(`${base}${am.path}`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${am.key}`,
+            'content-type': 'application/json',
+            'content-length': '1000',
+          },
+        });
+        req.on('error', () => resolve());
+        req.write('{"version":');
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 50);
+      });
+      expect(served()).toBe(before + 1);
+      const next = await post(base, amCase());
+      expect(next.status).toBe(202);
+    });
+
+    it("records the fast path's answers in the request-duration histogram under the route's pattern", async () => {
+      const text =
+        (await t.app.opsdeck.metrics.registry.getSingleMetricAsString(
+          'opsdeck_http_request_duration_seconds',
+        )) ?? '';
+      const count = (status: string): number =>
+        Number(
+          new RegExp(
+            `opsdeck_http_request_duration_seconds_count\\{method="POST",route="/api/ingest/alertmanager/:integrationId",status_code="${status}"\\} (\\d+)`,
+          ).exec(text)?.[1] ?? 0,
+        );
+      // Every 202 so far: three cases sent both ways, one chunked, one after the aborted client.
+      expect(count('202')).toBeGreaterThanOrEqual(8);
+      expect(count('401')).toBeGreaterThanOrEqual(8);
+    });
+  });
+}
+
+describe('plainIngestRoute', () => {
+  const routes = {
+    webhookSources: ['alertmanager', 'grafana'],
+    pagerDutyPath: '/api/ingest/pagerduty/v2/enqueue',
+  };
+  it('takes POSTs to a known source with a plain id and at most a plain ?key=', () => {
+    expect(plainIngestRoute(routes, 'POST', '/api/ingest/alertmanager/abc-1')).toEqual({
+      routeUrl: '/api/ingest/alertmanager/:integrationId',
+      integrationId: 'abc-1',
+      queryKey: undefined,
+    });
+    expect(plainIngestRoute(routes, 'POST', '/api/ingest/grafana/abc?key=k_1')).toMatchObject({
+      queryKey: 'k_1',
+    });
+    expect(plainIngestRoute(routes, 'POST', '/api/ingest/pagerduty/v2/enqueue')).toEqual({
+      routeUrl: '/api/ingest/pagerduty/v2/enqueue',
+      integrationId: undefined,
+      queryKey: undefined,
+    });
+  });
+  it('leaves everything else to Fastify', () => {
+    for (const [method, url] of [
+      ['GET', '/api/ingest/alertmanager/abc'],
+      ['POST', '/api/ingest/alertmanager/abc/'],
+      ['POST', '/api/ingest/alertmanager/a%62c'],
+      ['POST', '/api/ingest/alertmanager/'],
+      ['POST', '/api/ingest/alertmanager'],
+      ['POST', '/api/ingest/cloudwatch/abc'],
+      ['POST', '/api/ingest/alertmanager/abc?key='],
+      ['POST', '/api/ingest/alertmanager/abc?key=a&b=c'],
+      ['POST', '/api/ingest/alertmanager/abc?Key=a'],
+      ['POST', '/api/ingest/pagerduty/v2/enqueue/'],
+      ['POST', `/api/ingest/alertmanager/${'a'.repeat(101)}`],
+      ['POST', '/api/integrations'],
+    ] as const) {
+      expect(plainIngestRoute(routes, method, url), `${method} ${url}`).toBeUndefined();
+    }
+  });
+});

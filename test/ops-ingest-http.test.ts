@@ -4,13 +4,17 @@
  * `app.inject` (Fastify's ingest routes), and the two answers must be the same: status, JSON body,
  * content type and headers. The cases the fast path must leave to Fastify are checked to reach it.
  */
+import { writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plainIngestRoute } from '../src/server/ops/ingest-http.js';
 import { testDialects } from './helpers/databases.js';
 import { amPayload, createIntegration, fixtureText, type TestIntegration } from './helpers/ops.js';
 import { buildTestApp, type TestApp } from './helpers/server.js';
+import { generatePki } from './helpers/tls-certs.js';
 
 const dialects = await testDialects();
 
@@ -272,6 +276,71 @@ for (const { dialect, available } of dialects) {
     });
   });
 }
+
+describe('ingest fast path over TLS', () => {
+  it('serves an ingest request on an HTTPS server, with HSTS as Fastify sends it', async () => {
+    const pki = await generatePki([{ name: 'server', dns: ['localhost'], days: 30 }]);
+    const certFile = path.join(pki.dir, 'server.pem');
+    const keyFile = path.join(pki.dir, 'server.key');
+    await writeFile(certFile, pki.certs['server']!.cert);
+    await writeFile(keyFile, pki.certs['server']!.key);
+    const t = await buildTestApp({ dialect: 'sqlite', config: { tls: { certFile, keyFile } } });
+    try {
+      const admin = await t.login('admin', t.adminPassword);
+      const am = await createIntegration(t, admin, 'alertmanager');
+      await t.app.listen({ host: '127.0.0.1', port: 0 });
+      const port = (t.app.server.address() as AddressInfo).port;
+      const body = JSON.stringify(amPayload('payload-1.json'));
+      const before = t.app.opsdeck.ingest?.fastPath?.served ?? -1;
+      const answer = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+        (resolve, reject) => {
+          const req = httpsRequest(
+            {
+              host: '127.0.0.1',
+              port,
+              servername: 'localhost',
+              path: am.path,
+              method: 'POST',
+              ca: pki.caPem,
+              headers: {
+                authorization: `Bearer ${am.key}`,
+                'content-type': 'application/json',
+                'content-length': String(Buffer.byteLength(body)),
+              },
+            },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (d: Buffer) => chunks.push(d));
+              res.on('end', () =>
+                resolve({
+                  status: res.statusCode ?? 0,
+                  headers: res.headers,
+                  body: Buffer.concat(chunks).toString(),
+                }),
+              );
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        },
+      );
+      expect(t.app.opsdeck.ingest?.fastPath?.served).toBe(before + 1);
+      expect(answer.status).toBe(202);
+      expect(JSON.parse(answer.body)).toEqual({ accepted: 1 });
+      const injected = await t.app.inject({
+        method: 'POST',
+        url: am.path,
+        headers: { authorization: `Bearer ${am.key}`, 'content-type': 'application/json' },
+        payload: body,
+      });
+      expect(answer.headers['strict-transport-security']).toBe(injected.headers['strict-transport-security']);
+      expect(answer.headers['strict-transport-security']).toContain('max-age=');
+    } finally {
+      await t.close();
+      await pki.cleanup();
+    }
+  });
+});
 
 describe('plainIngestRoute', () => {
   const routes = {

@@ -5,7 +5,7 @@
  * content type and headers. The cases the fast path must leave to Fastify are checked to reach it.
  */
 import { writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -51,12 +51,10 @@ function comparable(a: Answer): { status: number; headers: Record<string, unknow
   return { status: a.status, headers, body };
 }
 
-/** POST over a real socket; `chunked` sends the body without a content-length. */
-function post(base: string, c: Case, opts: { chunked?: boolean } = {}): Promise<Answer> {
+/** The answer to a request: status, headers and the body read to its end. */
+function answerOf(req: ClientRequest): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { ...c.headers };
-    if (!opts.chunked) headers['content-length'] = String(Buffer.byteLength(c.body));
-    const req = httpRequest(`${base}${c.url}`, { method: 'POST', headers }, (res) => {
+    req.on('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
       res.on('end', () =>
@@ -68,12 +66,21 @@ function post(base: string, c: Case, opts: { chunked?: boolean } = {}): Promise<
       );
     });
     req.on('error', reject);
-    if (opts.chunked) {
-      const half = Math.floor(c.body.length / 2);
-      req.write(c.body.slice(0, half));
-      setTimeout(() => req.end(c.body.slice(half)), 5);
-    } else req.end(c.body);
   });
+}
+
+/** POST over a real socket; `chunked` sends the body without a content-length. */
+function post(base: string, c: Case, opts: { chunked?: boolean } = {}): Promise<Answer> {
+  const headers: Record<string, string> = { ...c.headers };
+  if (!opts.chunked) headers['content-length'] = String(Buffer.byteLength(c.body));
+  const req = httpRequest(`${base}${c.url}`, { method: 'POST', headers });
+  const answer = answerOf(req);
+  if (opts.chunked) {
+    const half = Math.floor(c.body.length / 2);
+    req.write(c.body.slice(0, half));
+    setTimeout(() => req.end(c.body.slice(half)), 5);
+  } else req.end(c.body);
+  return answer;
 }
 
 for (const { dialect, available } of dialects) {
@@ -292,38 +299,22 @@ describe('ingest fast path over TLS', () => {
       const port = (t.app.server.address() as AddressInfo).port;
       const body = JSON.stringify(amPayload('payload-1.json'));
       const before = t.app.opsdeck.ingest?.fastPath?.served ?? -1;
-      const answer = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
-        (resolve, reject) => {
-          const req = httpsRequest(
-            {
-              host: '127.0.0.1',
-              port,
-              servername: 'localhost',
-              path: am.path,
-              method: 'POST',
-              ca: pki.caPem,
-              headers: {
-                authorization: `Bearer ${am.key}`,
-                'content-type': 'application/json',
-                'content-length': String(Buffer.byteLength(body)),
-              },
-            },
-            (res) => {
-              const chunks: Buffer[] = [];
-              res.on('data', (d: Buffer) => chunks.push(d));
-              res.on('end', () =>
-                resolve({
-                  status: res.statusCode ?? 0,
-                  headers: res.headers,
-                  body: Buffer.concat(chunks).toString(),
-                }),
-              );
-            },
-          );
-          req.on('error', reject);
-          req.end(body);
+      const req = httpsRequest({
+        host: '127.0.0.1',
+        port,
+        servername: 'localhost',
+        path: am.path,
+        method: 'POST',
+        ca: pki.caPem,
+        headers: {
+          authorization: `Bearer ${am.key}`,
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
         },
-      );
+      });
+      const pending = answerOf(req);
+      req.end(body);
+      const answer = await pending;
       expect(t.app.opsdeck.ingest?.fastPath?.served).toBe(before + 1);
       expect(answer.status).toBe(202);
       expect(JSON.parse(answer.body)).toEqual({ accepted: 1 });

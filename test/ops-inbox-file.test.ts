@@ -97,6 +97,38 @@ describe('the SQLite ingest inbox file', () => {
     }
   });
 
+  it("answers before writing the integration's last_received_at, which waits for the database write lock", async () => {
+    const t = await buildTestApp({ dialect: 'sqlite' });
+    try {
+      const admin = await t.login('admin', t.adminPassword);
+      const am = await createIntegration(t, admin, 'alertmanager');
+      const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(t.store.db);
+      const other = new BetterSqlite3(rows.find((r) => r.name === 'main')!.file);
+      other.exec('begin immediate');
+      try {
+        // The integration's first request: its last_received_at is due, and the lock is taken.
+        const answer = await Promise.race([
+          ingest(t, am, amPayload('payload-1.json')).then((r) => r.statusCode),
+          new Promise((resolve) => setTimeout(() => resolve('waited for the lock'), 2000)),
+        ]);
+        expect(answer).toBe(202);
+        // Read on the connection that holds the lock: the server's one connection is busy
+        // waiting for it with the write.
+        const row = other.prepare('select last_received_at from ops_integrations where id = ?').get(am.id);
+        expect(row).toEqual({ last_received_at: null });
+      } finally {
+        other.exec('rollback');
+        other.close();
+      }
+      // Written once the lock is free.
+      await expect
+        .poll(async () => (await t.store.ops.integrations.get(am.id))?.lastReceivedAt, { timeout: 5000 })
+        .toMatch(/^\d{4}-\d\d-\d\dT/);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('waits for a prune holding the file lock without blocking the event loop', async () => {
     ts = await openTestStore('sqlite');
     await ts.store.ops.accept([request(1)]);

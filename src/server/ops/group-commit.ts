@@ -16,6 +16,12 @@ export interface IngestCommitterOptions {
    * in parallel on its pool (one pipeline would serialise them: measured slower).
    */
   concurrency?: number;
+  /**
+   * Where a failed `last_received_at` write is reported. That write runs after the group's
+   * requests are answered (`ops.noteReceived`): on SQLite it waits for the database's write lock,
+   * which the incident processor holds for its transactions.
+   */
+  onNoteError?: (error: unknown) => void;
 }
 
 /**
@@ -30,6 +36,7 @@ export interface IngestCommitterOptions {
 export class IngestCommitter {
   readonly #store: Pick<Store, 'ops'>;
   readonly #concurrency: number;
+  readonly #onNoteError: (error: unknown) => void;
   readonly #queue: Pending[] = [];
   #running = 0;
   #scheduled = false;
@@ -39,6 +46,7 @@ export class IngestCommitter {
   constructor(store: Pick<Store, 'ops'>, options: IngestCommitterOptions = {}) {
     this.#store = store;
     this.#concurrency = Math.max(1, options.concurrency ?? 1);
+    this.#onNoteError = options.onNoteError ?? (() => undefined);
   }
 
   /**
@@ -81,20 +89,31 @@ export class IngestCommitter {
   async #commit(group: Pending[]): Promise<void> {
     this.#running++;
     this.#active();
+    const inputs = group.map((p) => p.input);
+    const noteReceived = { noteReceived: false };
+    const committed: AcceptInput[] = [];
     try {
       try {
-        await this.#store.ops.accept(group.map((p) => p.input));
+        await this.#store.ops.accept(inputs, noteReceived);
+        committed.push(...inputs);
       } catch (error) {
         if (group.length === 1) {
           group[0]!.reject(error);
           return;
         }
         // Nothing of the group was committed: commit each on its own so only a failing one fails.
-        for (const p of group) await this.#store.ops.accept([p.input]).then(p.resolve, p.reject);
+        for (const p of group) {
+          await this.#store.ops.accept([p.input], noteReceived).then(() => {
+            committed.push(p.input);
+            p.resolve();
+          }, p.reject);
+        }
         return;
       }
       for (const p of group) p.resolve();
     } finally {
+      // After the answers, and not awaited: at most one write a minute per integration.
+      if (committed.length > 0) this.#store.ops.noteReceived(committed).catch(this.#onNoteError);
       this.#running--;
       this.#active();
       if (this.#queue.length > 0) this.#schedule();

@@ -57,6 +57,16 @@ export interface DeadLetter {
   message: string;
 }
 
+export interface AcceptOptions {
+  /**
+   * Also write the integrations' `last_received_at` (once a minute each) before returning
+   * (default true). Ingestion passes false and calls `noteReceived` after answering: on SQLite
+   * that write waits for the database's write lock, which the incident processor holds for its
+   * transactions, and the requests of the group would wait with it.
+   */
+  noteReceived?: boolean;
+}
+
 /** What recording one accepted request in ops_alerts found (counted by the processor). */
 export interface RecordOutcome {
   source: AlertSource;
@@ -202,7 +212,12 @@ export interface OpsStore {
    * transaction of the store, which does not roll it back (the requests' order in the inbox is
    * what matters; nothing calls it inside one).
    */
-  accept(inputs: readonly AcceptInput[]): Promise<void>;
+  accept(inputs: readonly AcceptInput[], options?: AcceptOptions): Promise<void>;
+  /**
+   * Writes the integrations' `last_received_at` for accepted requests, at most once a minute per
+   * integration (and process): what `accept` does after committing unless told not to.
+   */
+  noteReceived(inputs: readonly AcceptInput[]): Promise<void>;
   inbox: {
     /**
      * The oldest unprocessed batches, in order: at most `limit`, and no more once they hold
@@ -872,28 +887,42 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
       const written = lastReceivedWritten.get(integrationId);
       if (written !== undefined && written >= minuteAgo) continue;
       lastReceivedWritten.set(integrationId, at);
-      await executor
-        .updateTable('ops_integrations')
-        .set({ last_received_at: at })
-        .where('id', '=', integrationId)
-        .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', minuteAgo)]))
-        .execute();
+      try {
+        await executor
+          .updateTable('ops_integrations')
+          .set({ last_received_at: at })
+          .where('id', '=', integrationId)
+          .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', minuteAgo)]))
+          .execute();
+      } catch (e) {
+        // Not written: the next request tries again.
+        if (lastReceivedWritten.get(integrationId) === at) lastReceivedWritten.delete(integrationId);
+        throw e;
+      }
     }
   };
 
-  const accept: OpsStore['accept'] = async (inputs) => {
+  /** The latest receipt of each integration among the requests. */
+  const lastReceived = (inputs: readonly AcceptInput[]): Map<string, string> => {
+    const lastAt = new Map<string, string>();
+    for (const r of inputs) {
+      const seen = lastAt.get(r.integrationId);
+      if (seen === undefined || seen < r.receivedAt) lastAt.set(r.integrationId, r.receivedAt);
+    }
+    return lastAt;
+  };
+
+  const noteReceived: OpsStore['noteReceived'] = (inputs) => touchIntegrations(db, lastReceived(inputs));
+
+  const accept: OpsStore['accept'] = async (inputs, options = {}) => {
     if (inputs.length === 0) return;
     const rows = inputs.map(inboxRow);
-    const lastAt = new Map<string, string>();
-    for (const r of rows) {
-      const seen = lastAt.get(r.integration_id);
-      if (seen === undefined || seen < r.received_at) lastAt.set(r.integration_id, r.received_at);
-    }
+    const note = options.noteReceived ?? true;
     if (ctx.dialect === 'postgres') {
       // One round trip for the group (a single statement is atomic), plus at most one a minute
       // per integration for last_received_at.
       await sql`${acceptStatement(rows)}`.execute(db);
-      await touchIntegrations(db, lastAt);
+      if (note) await noteReceived(inputs);
       return;
     }
     const file = ctx.inboxFile;
@@ -913,14 +942,14 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
           await new Promise((resolve) => setTimeout(resolve, pause));
         }
       }
-      await touchIntegrations(db, lastAt);
+      if (note) await noteReceived(inputs);
       return;
     }
     await withTransaction(ctx, async (trx) => {
       // In request order: the processor takes the inbox by seq.
       const insert = sqliteStatements().prepare(SQLITE_INBOX);
       for (const r of rows) insert.run(r.integration_id, r.received_at, r.batch, r.alert_count, r.body);
-      await touchIntegrations(trx, lastAt);
+      if (note) await touchIntegrations(trx, lastReceived(inputs));
     });
   };
 
@@ -1456,6 +1485,7 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
     integrations,
     deadLetters,
     accept,
+    noteReceived,
     inbox,
     processor,
     alerts,

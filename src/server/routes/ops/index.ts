@@ -25,6 +25,7 @@ export const opsContext: FastifyPluginAsync = async (app) => {
   // PostgreSQL runs a few groups in parallel on its pool (a single pipeline serialised them).
   const committer = new IngestCommitter(ctx.store, {
     concurrency: ctx.store.dialect === 'sqlite' ? 1 : POSTGRES_GROUPS_IN_FLIGHT,
+    onNoteError: (err) => app.log.warn({ err }, "could not write integrations' last_received_at"),
   });
   // The processor yields to busy ingestion: how far it trails is worth watching.
   new Gauge({

@@ -25,6 +25,7 @@
  *
  * Options: --duration <s> (per measurement, default 10), --connections <n> (default 10),
  * --dialects sqlite,postgres, --sizes 1,50 (alerts per request of each measurement), --log-level <level> (opsdeck's, default info as in production),
+ * --rounds <n> (Alertmanager then opsdeck n times per size, with the median ratio; default 1),
  * --cpu-prof <dir> (opsdeck runs with `node --cpu-prof`; open the .cpuprofile in Chrome DevTools).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -54,6 +55,11 @@ const { values: args } = parseArgs({
     dialects: { type: 'string', default: 'sqlite,postgres' },
     /** Alerts per request of each measurement (default both: single alerts, then 50-alert batches). */
     sizes: { type: 'string', default: '1,50' },
+    /**
+     * Measurements of each size: Alertmanager then opsdeck, this many times in turn; the summary
+     * gives each ratio and their median (the machine's speed drifts between measurements).
+     */
+    rounds: { type: 'string', default: '1' },
     'log-level': { type: 'string', default: 'info' },
     /** Directory: run opsdeck with `node --cpu-prof` writing .cpuprofile files there (on SIGTERM). */
     'cpu-prof': { type: 'string' },
@@ -64,6 +70,11 @@ const CONNECTIONS = Number(args.connections);
 const DIALECTS = args.dialects.split(',').map((d) => d.trim()) as TestDialect[];
 const BATCH = 50;
 const SIZES = args.sizes.split(',').map((n) => Number(n.trim()));
+const ROUNDS = Number(args.rounds);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 20) {
+  console.error(`--rounds: expected a whole number from 1 to 20, got ${JSON.stringify(args.rounds)}`);
+  process.exit(2);
+}
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 /** How long the bench waits for opsdeck's incident processor to drain the inbox after the load. */
 const DRAIN_WAIT_MS = 300_000;
@@ -573,8 +584,11 @@ async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promis
     await drive('alertmanager', `${am.url}/api/v2/alerts`, {}, [1, BATCH], 1, amCpu);
     await drive('opsdeck', integration.url, auth, [1, BATCH], 1, opsCpu, accepted);
 
-    for (const [kind, size] of SIZES.map(
-      (n) => [n === 1 ? 'single alert per request' : `${n}-alert batches`, n] as const,
+    for (const [kind, size, round] of SIZES.flatMap((n) =>
+      Array.from(
+        { length: ROUNDS },
+        (_, r) => [n === 1 ? 'single alert per request' : `${n}-alert batches`, n, r + 1] as const,
+      ),
     )) {
       const amFigures = await drive('alertmanager', `${am.url}/api/v2/alerts`, {}, [size], DURATION_S, amCpu);
       const opsFigures = await drive(
@@ -588,7 +602,9 @@ async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promis
         () => lockWaits(opsBase, integration.cookie),
       );
       results.push({ dialect, kind, am: amFigures, ops: opsFigures });
-      console.log(` ${kind}, ${CONNECTIONS} connections, ${DURATION_S} s each:`);
+      console.log(
+        ` ${kind}, ${CONNECTIONS} connections, ${DURATION_S} s each${ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : ''}:`,
+      );
       console.log(row('Alertmanager POST /api/v2/alerts', amFigures));
       console.log(row(`opsdeck (${dialect}) ingest webhook`, opsFigures));
       console.log(
@@ -795,6 +811,12 @@ function checkBuilt(): void {
   }
 }
 
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 async function main(): Promise<void> {
   checkBuilt();
   const am = alertmanagerAvailability();
@@ -826,6 +848,20 @@ async function main(): Promise<void> {
         `  ${r.dialect.padEnd(9)} ${r.kind.padEnd(26)} ${fmt(r.ops.alertsPerSec).padStart(8)} / ${fmt(r.am.alertsPerSec).padStart(8)}` +
           ` = ${fmt(r.ops.alertsPerSec / r.am.alertsPerSec, 2)}x   p99 ${fmt(r.ops.p99, 1)} ms`,
       );
+    }
+    if (ROUNDS > 1) {
+      console.log(`
+median of ${ROUNDS} rounds (ratio alerts/s, opsdeck p99):`);
+      const cases = new Map<string, CaseResult[]>();
+      for (const r of results)
+        cases.set(`${r.dialect} ${r.kind}`, [...(cases.get(`${r.dialect} ${r.kind}`) ?? []), r]);
+      for (const [name, rs] of cases) {
+        const ratios = rs.map((r) => r.ops.alertsPerSec / r.am.alertsPerSec);
+        console.log(
+          `  ${name.padEnd(36)} ${fmt(median(ratios), 2)}x (${ratios.map((x) => fmt(x, 2)).join(', ')})` +
+            `   p99 ${fmt(median(rs.map((r) => r.ops.p99)), 1)} ms`,
+        );
+      }
     }
   }
   console.log(

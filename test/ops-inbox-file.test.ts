@@ -8,8 +8,8 @@ import { inboxFileOf } from '../src/store/inbox-file.js';
 import { migrationProvider } from '../src/store/migrations/index.js';
 import type { AcceptInput } from '../src/store/ops/index.js';
 import { openTestStore, type TestStore } from './helpers/databases.js';
-import { amPayload, createIntegration, ingest } from './helpers/ops.js';
-import { buildTestApp } from './helpers/server.js';
+import { amPayload, createIntegration, ingest, type TestIntegration } from './helpers/ops.js';
+import { buildTestApp, type TestApp } from './helpers/server.js';
 
 /**
  * SQLite database files keep accepted ingest requests in a file of their own (`<db>.inbox`,
@@ -41,6 +41,27 @@ async function integration(t: TestStore): Promise<string> {
     createdBy: 'test',
   });
   return integration.id;
+}
+
+/** Runs `fn` while another connection holds the write lock of the app's database file. */
+async function whileLocked(t: TestApp, fn: (other: BetterSqlite3.Database) => Promise<void>): Promise<void> {
+  const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(t.store.db);
+  const other = new BetterSqlite3(rows.find((r) => r.name === 'main')!.file);
+  other.exec('begin immediate');
+  try {
+    await fn(other);
+  } finally {
+    other.exec('rollback');
+    other.close();
+  }
+}
+
+/** The status of an Alertmanager ingest request, or 'waited for the lock' after 2 s. */
+function answerWithin2s(t: TestApp, am: TestIntegration): Promise<unknown> {
+  return Promise.race([
+    ingest(t, am, amPayload('payload-1.json')).then((r) => r.statusCode),
+    new Promise((resolve) => setTimeout(() => resolve('waited for the lock'), 2000)),
+  ]);
 }
 
 describe('the SQLite ingest inbox file', () => {
@@ -78,19 +99,9 @@ describe('the SQLite ingest inbox file', () => {
       const admin = await t.login('admin', t.adminPassword);
       const am = await createIntegration(t, admin, 'alertmanager');
       expect((await ingest(t, am, amPayload('payload-1.json'))).statusCode).toBe(202);
-      const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(t.store.db);
-      const other = new BetterSqlite3(rows.find((r) => r.name === 'main')!.file);
-      other.exec('begin immediate');
-      try {
-        const answer = await Promise.race([
-          ingest(t, am, amPayload('payload-1.json')).then((r) => r.statusCode),
-          new Promise((resolve) => setTimeout(() => resolve('waited for the lock'), 2000)),
-        ]);
-        expect(answer).toBe(202);
-      } finally {
-        other.exec('rollback');
-        other.close();
-      }
+      await whileLocked(t, async () => {
+        expect(await answerWithin2s(t, am)).toBe(202);
+      });
       expect(await t.store.ops.inbox.count()).toBe(2);
     } finally {
       await t.close();
@@ -102,24 +113,14 @@ describe('the SQLite ingest inbox file', () => {
     try {
       const admin = await t.login('admin', t.adminPassword);
       const am = await createIntegration(t, admin, 'alertmanager');
-      const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(t.store.db);
-      const other = new BetterSqlite3(rows.find((r) => r.name === 'main')!.file);
-      other.exec('begin immediate');
-      try {
+      await whileLocked(t, async (other) => {
         // The integration's first request: its last_received_at is due, and the lock is taken.
-        const answer = await Promise.race([
-          ingest(t, am, amPayload('payload-1.json')).then((r) => r.statusCode),
-          new Promise((resolve) => setTimeout(() => resolve('waited for the lock'), 2000)),
-        ]);
-        expect(answer).toBe(202);
+        expect(await answerWithin2s(t, am)).toBe(202);
         // Read on the connection that holds the lock: the server's one connection is busy
         // waiting for it with the write.
         const row = other.prepare('select last_received_at from ops_integrations where id = ?').get(am.id);
         expect(row).toEqual({ last_received_at: null });
-      } finally {
-        other.exec('rollback');
-        other.close();
-      }
+      });
       // Written once the lock is free.
       await expect
         .poll(async () => (await t.store.ops.integrations.get(am.id))?.lastReceivedAt, { timeout: 5000 })

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plainIngestRoute } from '../src/server/ops/ingest-http.js';
 import { testDialects } from './helpers/databases.js';
 import { amPayload, createIntegration, fixtureText, type TestIntegration } from './helpers/ops.js';
-import { buildTestApp, type TestApp } from './helpers/server.js';
+import { buildTestApp, captureLogger, type TestApp } from './helpers/server.js';
 import { generatePki } from './helpers/tls-certs.js';
 
 const dialects = await testDialects();
@@ -331,6 +331,63 @@ describe('ingest fast path over TLS', () => {
       await pki.cleanup();
     }
   });
+});
+
+describe("ingest fast path's log lines", () => {
+  /** The "ingest refused" lines logged so far, parsed. */
+  const refusals = (text: string): Record<string, unknown>[] =>
+    text
+      .split('\n')
+      .filter((l) => l.includes('ingest refused'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  for (const trustProxy of [false, true]) {
+    it(`logs a refusal as Fastify does: request id, client address and host (trust_proxy ${trustProxy})`, async () => {
+      const logs = captureLogger();
+      const t = await buildTestApp({ dialect: 'sqlite', config: { trustProxy }, logger: logs.logger });
+      try {
+        const admin = await t.login('admin', t.adminPassword);
+        const am = await createIntegration(t, admin, 'alertmanager');
+        await t.app.listen({ host: '127.0.0.1', port: 0 });
+        const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+        const headers = {
+          authorization: 'Bearer wrong-key',
+          'content-type': 'application/json',
+          'x-forwarded-for': '203.0.113.7, 10.0.0.2',
+          'x-forwarded-host': 'alerts.example.com',
+        };
+        const body = JSON.stringify(amPayload('payload-1.json'));
+        const served = (): number => t.app.opsdeck.ingest?.fastPath?.served ?? -1;
+        const before = served();
+        // The fast path's answer, then Fastify's (a trailing slash is left to Fastify).
+        expect((await post(base, { url: am.path, headers, body })).status).toBe(401);
+        expect(served()).toBe(before + 1);
+        expect((await post(base, { url: `${am.path}/`, headers, body })).status).toBe(401);
+        expect(served()).toBe(before + 1);
+
+        const [fast, routed] = refusals(logs.text());
+        expect(fast).toBeDefined();
+        expect(routed).toBeDefined();
+        expect(fast!['reqId']).toMatch(/^[0-9a-f-]{36}$/);
+        expect(routed!['reqId']).toMatch(/^[0-9a-f-]{36}$/);
+        expect(fast!['reqId']).not.toBe(routed!['reqId']);
+        const req = (line: Record<string, unknown>): Record<string, unknown> => {
+          const { remotePort: _port, url: _url, ...rest } = line['req'] as Record<string, unknown>;
+          return rest;
+        };
+        expect(req(fast!)).toEqual(req(routed!));
+        expect(req(fast!)).toMatchObject(
+          trustProxy
+            ? { remoteAddress: '203.0.113.7', host: 'alerts.example.com' }
+            : { remoteAddress: '127.0.0.1', host: expect.stringMatching(/^127\.0\.0\.1:\d+$/) },
+        );
+        expect(fast!['level']).toBe(routed!['level']);
+        expect(fast!['msg']).toBe(routed!['msg']);
+      } finally {
+        await t.close();
+      }
+    });
+  }
 });
 
 describe('plainIngestRoute', () => {

@@ -26,6 +26,7 @@ import { estateContext } from './routes/estate/index.js';
 import { notifyContext } from './routes/notify/index.js';
 import { oncallContext } from './routes/oncall/index.js';
 import { opsContext } from './routes/ops/index.js';
+import { INGEST_LOG_LEVEL } from './routes/ops/ingest-routes.js';
 import { authContext } from './routes/auth/index.js';
 import { healthContext } from './routes/health/index.js';
 import { tokensContext } from './routes/tokens/index.js';
@@ -235,7 +236,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       bodyLimit: config.bodyLimitBytes,
       securityHeaders: headers,
       metrics: context.metrics,
-      log: app.log.child({}, { level: 'warn' }),
+      log: app.log,
+      logLevel: INGEST_LOG_LEVEL,
+      trustProxy: config.trustProxy,
     });
   }
   return app;

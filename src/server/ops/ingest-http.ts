@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import proxyAddr from '@fastify/proxy-addr';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { authenticateIngest } from '../auth/guard.js';
 import { errorBody, toOpsdeckError } from '../errors.js';
+import { lazyChildLogger } from '../logging.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { IngestHandler } from '../routes/ops/ingest-routes.js';
 import type { IngestRequest } from './ingest.js';
@@ -29,8 +32,44 @@ export interface IngestFastPathOptions {
   /** The headers every response carries (src/server/security-headers.ts). */
   securityHeaders: Readonly<Record<string, string>>;
   metrics: ServerMetrics;
-  /** The ingest routes' logger (level warn: refusals and rejected bodies, as on Fastify's routes). */
+  /** The server's logger: each request logs through a child with its `reqId`, as Fastify's requests do. */
   log: FastifyBaseLogger;
+  /** The ingest routes' log level (warn: refusals and rejected bodies, as on Fastify's routes). */
+  logLevel: string;
+  /** The server's `trust_proxy`: whether the logged client address is X-Forwarded-For's. */
+  trustProxy: boolean;
+}
+
+/**
+ * A request's fields as Fastify logs them (src/server/logging.ts serializes and redacts them).
+ * `ip` and `host` are worked out as Fastify's request does (`trust_proxy`: X-Forwarded-For's client
+ * and X-Forwarded-Host's last entry), and only when a line is logged.
+ */
+export function loggedRequest(
+  req: IncomingMessage,
+  trustProxy: boolean,
+): {
+  method: string | undefined;
+  url: string | undefined;
+  host: string | undefined;
+  ip: string | undefined;
+  socket: unknown;
+} {
+  return {
+    method: req.method,
+    url: req.url,
+    get host() {
+      const forwarded = req.headers['x-forwarded-host'];
+      if (!trustProxy || typeof forwarded !== 'string' || forwarded === '') return req.headers.host;
+      return forwarded.slice(forwarded.lastIndexOf(',') + 1).trim();
+    },
+    get ip() {
+      if (!trustProxy) return req.socket.remoteAddress;
+      const addresses = proxyAddr.all(req, () => true);
+      return addresses[addresses.length - 1];
+    },
+    socket: req.socket,
+  };
 }
 
 /** An integration id as the fast path takes it: no percent-encoding to decode (Fastify decodes the rest). */
@@ -165,16 +204,9 @@ export function installIngestFastPath(
         headers: h,
         queryKey: route.queryKey,
         body,
-        log: options.log,
-        // Logged as Fastify logs a request (src/server/logging.ts redacts `?key=`); the address is the
-        // peer's, not X-Forwarded-For's.
-        logged: {
-          method: req.method,
-          url: req.url,
-          host: h.host,
-          ip: req.socket.remoteAddress,
-          socket: req.socket,
-        },
+        // As Fastify's request logger: a child with the request's id, made only if a line is logged.
+        log: lazyChildLogger(options.log, { reqId: randomUUID() }, { level: options.logLevel }),
+        logged: loggedRequest(req, options.trustProxy),
       };
       void serve(res, request, started).catch((error: unknown) => {
         // Only a failure to write the answer reaches here: the socket is gone.

@@ -64,6 +64,11 @@ const NORMALIZER_HEADERS = ['x-amz-sns-message-type'] as const;
 
 /** The URL pattern of PagerDuty Events v2's route (its key is in the body). */
 export const PAGERDUTY_ROUTE = '/api/ingest/pagerduty/v2/enqueue';
+/**
+ * The ingest routes' log level. Machine traffic at thousands of requests a second: no access log
+ * line per request (refusals are logged by the verifier; every request is counted in the metrics).
+ */
+export const INGEST_LOG_LEVEL = 'warn';
 
 /** The sources with an `/api/ingest/<source>/:integrationId` route. */
 export const WEBHOOK_SOURCES: readonly Exclude<AlertSource, 'pagerduty'>[] = ROUTES.map((r) => r.source);
@@ -277,9 +282,7 @@ export const ingestRoutes =
         `/api/ingest/${source}/:integrationId`,
         {
           config: { permission: 'ingest' },
-          // Machine traffic at thousands of requests a second: no access log line per request
-          // (refusals are logged by the verifier; every request is counted in the metrics).
-          logLevel: 'warn',
+          logLevel: INGEST_LOG_LEVEL,
           schema: {
             tags: ['ingest'],
             summary,
@@ -296,7 +299,7 @@ export const ingestRoutes =
       PAGERDUTY_ROUTE,
       {
         config: { permission: 'ingest' },
-        logLevel: 'warn',
+        logLevel: INGEST_LOG_LEVEL,
         schema: {
           tags: ['ingest'],
           summary: 'PagerDuty Events API v2 compatible endpoint (routing_key = the ingest key)',

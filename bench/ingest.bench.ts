@@ -225,8 +225,8 @@ function cpuPerAlert(before: CpuSnapshot | null, target: CpuTarget, alerts: numb
  * opsdeck's SQLite lock-wait counters from its /metrics (opsdeck_sqlite_lock_wait*), or undefined
  * where it has none (PostgreSQL).
  */
-async function lockWaits(base: string, cookie: string): Promise<LockWaitFigures | undefined> {
-  const res = await fetch(`${base}/metrics`, { headers: { cookie } });
+async function lockWaits(base: string, metricsToken: string): Promise<LockWaitFigures | undefined> {
+  const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`GET /metrics: ${res.status} ${text.slice(0, 200)}`);
   const count = (connection: string): LockWaitCount | undefined => {
@@ -382,12 +382,13 @@ async function stopOpsdeck(ops: Opsdeck): Promise<void> {
 }
 
 /**
- * Logs in as admin and creates an Alertmanager integration; returns its ingest URL and key, and
- * the admin's session cookie (for /metrics).
+ * Logs in as admin and creates an Alertmanager integration and an API token that may only read
+ * /metrics (least privilege for the bench's metric reads); returns the ingest URL and key, and the
+ * token.
  */
 async function createIntegration(
   base: string,
-): Promise<{ id: string; url: string; key: string; cookie: string }> {
+): Promise<{ id: string; url: string; key: string; metricsToken: string }> {
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: base },
@@ -407,7 +408,15 @@ async function createIntegration(
   if (res.status !== 201 && res.status !== 200)
     throw new Error(`POST /api/integrations: ${res.status} ${text}`);
   const body = JSON.parse(text) as { integration: { id: string; ingestUrl: string }; key: string };
-  return { id: body.integration.id, url: body.integration.ingestUrl, key: body.key, cookie };
+  const token = await fetch(`${base}/api/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base, cookie },
+    body: JSON.stringify({ name: 'bench metrics', scopes: ['metrics:read'], expiresInDays: 1 }),
+  });
+  const tokenText = await token.text();
+  if (token.status !== 201) throw new Error(`POST /api/tokens: ${token.status} ${tokenText}`);
+  const metricsToken = (JSON.parse(tokenText) as { secret: string }).secret;
+  return { id: body.integration.id, url: body.integration.ingestUrl, key: body.key, metricsToken };
 }
 
 interface StoredCount {
@@ -599,7 +608,7 @@ async function benchDialect(dialect: TestDialect, results: CaseResult[]): Promis
         DURATION_S,
         opsCpu,
         accepted,
-        () => lockWaits(opsBase, integration.cookie),
+        () => lockWaits(opsBase, integration.metricsToken),
       );
       results.push({ dialect, kind, am: amFigures, ops: opsFigures });
       console.log(

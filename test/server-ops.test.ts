@@ -93,19 +93,22 @@ describe('operations endpoints', () => {
     try {
       other.exec('begin immediate');
       setTimeout(() => other.exec('commit'), 200);
-      // A failed login is recorded (a write): it waits until the other connection commits.
-      const login = await t.app.inject({
+      // Creating a team is a write with nothing slow ahead of it (a failed login's password check
+      // took longer than the 200 ms hold on a loaded machine, and then found the lock free): it
+      // waits until the other connection commits.
+      const created = await t.app.inject({
         method: 'POST',
-        url: '/api/auth/login',
-        payload: { username: 'admin', password: 'not-the-password' },
+        url: '/api/teams',
+        headers: { cookie: `opsdeck_session=${admin}`, origin: INJECT_ORIGIN },
+        payload: { name: 'lock-wait', members: [] },
       });
-      expect(login.statusCode).toBe(401);
+      expect(created.statusCode).toBe(201);
       elapsed = (performance.now() - started) / 1000;
     } finally {
       other.close();
     }
     expect(await metric('opsdeck_sqlite_lock_waits_total')).toBe(waits + 1);
-    // The wait began after the password check and ended when the other connection committed.
+    // The wait began after the session check and ended when the other connection committed.
     const waited = (await metric('opsdeck_sqlite_lock_wait_seconds_total')) - seconds;
     expect(waited).toBeGreaterThan(0);
     expect(waited).toBeLessThanOrEqual(elapsed);

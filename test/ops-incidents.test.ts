@@ -328,6 +328,80 @@ for (const { dialect, available } of dialects) {
       });
     });
 
+    describe("a person's resolve and reopen, and the incident's alert group", () => {
+      let t: TestApp;
+      let admin: string;
+      const clock = movableClock(new Date('2026-11-27T08:00:00.000Z'));
+      beforeAll(async () => {
+        t = await buildTestApp({ dialect, clock });
+        admin = await t.login('admin', t.adminPassword);
+      });
+      afterAll(async () => t?.close());
+
+      it("opens a new incident for an alert that fires after a person resolved the group's incident, and attaches to one reopened", async () => {
+        const am = await createIntegration(t, admin, 'alertmanager');
+        await ingest(t, am, amPayload('payload-2.json'));
+        await processInbox(t.app.opsdeck);
+        const incidentId = (await t.store.ops.incidents.list({ limit: 1 }))[0]!.id;
+        const act = (path: string, payload?: object) =>
+          t.app.inject({
+            method: 'POST',
+            url: `/api/incidents/${incidentId}/${path}`,
+            headers: t.sessionHeaders(admin),
+            ...(payload && { payload }),
+          });
+        clock.advance(MINUTE);
+        expect((await act('resolve', { reason: 'handled' })).statusCode).toBe(200);
+        const inGroup = (fp: string, instance: string): Record<string, unknown> => {
+          const body = amPayload('payload-2.json');
+          const alert = { ...(body['alerts'] as Record<string, unknown>[])[0]! };
+          alert['fingerprint'] = fp;
+          alert['labels'] = { ...(alert['labels'] as Record<string, string>), instance };
+          alert['startsAt'] = clock.now().toISOString();
+          return { ...body, alerts: [alert] };
+        };
+        const incidents = async () =>
+          (await t.store.ops.incidents.list({ limit: 10 })).map((i) => [i.number, i.status, i.episode]);
+        const opened = async () =>
+          (await t.store.notify.jobs.list({ kind: 'incident.changed', limit: 100 }))
+            .map((j) => j.payload as { incidentId: string; change: string })
+            .filter((p) => p.change === 'opened')
+            .map((p) => p.incidentId);
+
+        // Another disk of the same group fills: a new incident (episode 2) that pages, not an
+        // alert added to the resolved one.
+        clock.advance(MINUTE);
+        expect((await ingest(t, am, inGroup('0000000000000db2', 'db-2'))).statusCode).toBe(202);
+        await processInbox(t.app.opsdeck);
+        expect(await incidents()).toEqual([
+          [2, 'triggered', 2],
+          [1, 'resolved', 1],
+        ]);
+        const second = (await t.store.ops.incidents.list({ limit: 1 }))[0]!;
+        expect(second.alertCount).toBe(1);
+        expect(await opened()).toContain(second.id);
+        expect((await t.store.ops.incidents.get(incidentId))!.alertCount).toBe(1);
+
+        // Resolved by a person and reopened: the group is open again, and the next alert joins it.
+        const on = (id: string, path: string) =>
+          t.app.inject({
+            method: 'POST',
+            url: `/api/incidents/${id}/${path}`,
+            headers: t.sessionHeaders(admin),
+          });
+        expect((await on(second.id, 'resolve')).statusCode).toBe(200);
+        expect((await on(second.id, 'reopen')).statusCode).toBe(200);
+        clock.advance(MINUTE);
+        await ingest(t, am, inGroup('0000000000000db3', 'db-3'));
+        await processInbox(t.app.opsdeck);
+        expect(await incidents()).toEqual([
+          [2, 'triggered', 2],
+          [1, 'resolved', 1],
+        ]);
+        expect((await t.store.ops.incidents.get(second.id))!.alertCount).toBe(2);
+      });
+    });
+
     describe('silences, resolve timeout, PagerDuty acknowledge and flapping', () => {
       let t: TestApp;
       let admin: string;

@@ -145,6 +145,10 @@ export async function applyIncidentAction(
     }
     if (action.type === 'unacknowledge') patch.clearAcknowledgedAt = true;
     const after = await t.ops.incidents.update(incidentId, patch);
+    // The incident's alert group follows a person's resolve or reopen (the processor's own
+    // resolve happens when the group resolves).
+    if (actor !== 'system' && (action.type === 'resolve' || action.type === 'reopen'))
+      await t.ops.processor.setIncidentGroupOpen(incidentId, action.type === 'reopen', at);
     for (const entry of next.timeline) await t.ops.timeline.append(incidentId, entry);
     if (actor !== 'system') {
       await t.audit.append({

@@ -10,6 +10,7 @@ import { opsGroupMembersMigration } from './0008-ops-group-members.js';
 import { opsAlertsIndexesMigration } from './0009-ops-alerts-indexes.js';
 import { opsInboxBodyMigration } from './0010-ops-inbox-body.js';
 import { opsInboxFileMigration } from './0011-ops-inbox-file.js';
+import { opsGroupsIncidentMigration } from './0012-ops-groups-incident.js';
 
 /** All migrations in order. Names are permanent: never rename or edit an applied migration. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-ops-alerts-indexes': opsAlertsIndexesMigration,
   '0010-ops-inbox-body': opsInboxBodyMigration,
   '0011-ops-inbox-file': opsInboxFileMigration,
+  '0012-ops-groups-incident': opsGroupsIncidentMigration,
 };
 
 /** A static provider (no folder scan), so bundled and compiled builds find every migration. */

@@ -271,6 +271,12 @@ export interface OpsStore {
     saveGroups(rows: readonly GroupRow[]): Promise<void>;
     /** A firing alert not seen within its resolve timeout: stored as resolved at `at`. */
     markTimedOut(dedupKey: string, at: string): Promise<void>;
+    /**
+     * Someone resolved or reopened the incident of a group's current episode: the group closes
+     * (a firing alert that arrives after it opens a new episode, i.e. a new incident, instead of
+     * joining the resolved one) or opens again. No-op when a later episode has its own incident.
+     */
+    setIncidentGroupOpen(incidentId: string, open: boolean, at: string): Promise<void>;
   };
   alerts: {
     list(filter: AlertFilter): Promise<StoredAlert[]>;
@@ -1227,6 +1233,14 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
           .values(part)
           .onConflict((oc) => oc.columns(['group_key', 'dedup_key']).doNothing())
           .execute();
+    },
+    async setIncidentGroupOpen(incidentId, open, at) {
+      await db
+        .updateTable('ops_groups')
+        .set(open ? { status: 'open', resolved_at: null } : { status: 'resolved', resolved_at: at })
+        .where('incident_id', '=', incidentId)
+        .where('status', '=', open ? 'resolved' : 'open')
+        .execute();
     },
     async markTimedOut(dedupKey, at) {
       const r = await db

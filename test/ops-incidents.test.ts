@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireStaleAlerts, processInbox } from '../src/server/ops/processor.js';
 import { testDialects } from './helpers/databases.js';
-import { amPayload, createIntegration, fixtureText, ingest, type TestIntegration } from './helpers/ops.js';
+import {
+  amPayload,
+  amWebhook,
+  createIntegration,
+  fixtureText,
+  ingest,
+  type TestIntegration,
+} from './helpers/ops.js';
 import { buildTestApp, json, movableClock, type TestApp } from './helpers/server.js';
 
 const dialects = await testDialects();
@@ -328,7 +335,7 @@ for (const { dialect, available } of dialects) {
       });
     });
 
-    describe("a person's resolve and reopen, and the incident's alert group", () => {
+    describe("a person's resolve and reopen, silences, and the incident's alert group", () => {
       let t: TestApp;
       let admin: string;
       const clock = movableClock(new Date('2026-11-27T08:00:00.000Z'));
@@ -399,6 +406,61 @@ for (const { dialect, available } of dialects) {
           [1, 'resolved', 1],
         ]);
         expect((await t.store.ops.incidents.get(second.id))!.alertCount).toBe(2);
+      });
+
+      it('pages a silenced incident when a firing alert that no silence matches joins it', async () => {
+        const silence = await t.app.inject({
+          method: 'POST',
+          url: '/api/silences',
+          headers: t.sessionHeaders(admin),
+          payload: {
+            kind: 'one-off',
+            matchers: ['instance="mem-1"'],
+            endsAt: new Date(clock.now().getTime() + 60 * MINUTE).toISOString(),
+            comment: 'mem-1 is being rebuilt',
+          },
+        });
+        expect(silence.statusCode).toBe(201);
+        const am = await createIntegration(t, admin, 'alertmanager');
+        const memory = (fp: string, instance: string): Record<string, unknown> => ({
+          ...amWebhook('MemoryFull', 'firing', [{ fp, labels: { alertname: 'MemoryFull', instance } }]),
+          groupKey: '{}:{alertname="MemoryFull"}',
+        });
+        const opened = async (id: string) =>
+          (await t.store.notify.jobs.list({ kind: 'incident.changed', limit: 100 }))
+            .map((j) => j.payload as { incidentId: string; change: string })
+            .filter((p) => p.incidentId === id && p.change === 'opened');
+
+        await ingest(t, am, memory('00000000000000m1', 'mem-1'));
+        await processInbox(t.app.opsdeck);
+        const incident = (await t.store.ops.incidents.list({ limit: 1 }))[0]!;
+        expect(incident).toMatchObject({ title: 'alert 00000000000000m1', silenced: true });
+        expect(await opened(incident.id)).toEqual([]);
+
+        // Another silenced alert joins: still silenced, nobody paged.
+        clock.advance(MINUTE);
+        await ingest(t, am, memory('0000000000000m1b', 'mem-1'));
+        await processInbox(t.app.opsdeck);
+        expect((await t.store.ops.incidents.get(incident.id))!.silenced).toBe(true);
+        expect(await opened(incident.id)).toEqual([]);
+
+        // mem-2 is not silenced: the incident pages, and says why.
+        clock.advance(MINUTE);
+        await ingest(t, am, memory('00000000000000m2', 'mem-2'));
+        await processInbox(t.app.opsdeck);
+        expect(await t.store.ops.incidents.get(incident.id)).toMatchObject({
+          silenced: false,
+          status: 'triggered',
+          alertCount: 3,
+        });
+        expect(await opened(incident.id)).toHaveLength(1);
+        const timeline = await t.store.ops.timeline.list(incident.id);
+        expect(timeline.at(-1)).toMatchObject({
+          kind: 'note',
+          by: 'system',
+          text: 'an alert that no silence matches joined: paging',
+          at: clock.now().toISOString(),
+        });
       });
     });
 

@@ -26,6 +26,11 @@ export type OpsCommand =
       status: Alert['status'];
       summary: string;
       at: string;
+      /**
+       * A silence matches the alert. A firing alert that no silence matches pages a silenced
+       * incident it joins (the incident stops being silenced).
+       */
+      silenced: boolean;
     }
   | {
       type: 'resolve-incident';
@@ -119,6 +124,7 @@ export function processBatch(input: PipelineInput): {
             status: alert.status,
             summary: alert.summary,
             at,
+            silenced: silence !== undefined,
           });
         }
       } else if (e.type === 'group-resolved') {

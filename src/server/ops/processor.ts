@@ -79,6 +79,8 @@ interface WorkState {
   addedAlerts: Map<string, { labels: Record<string, string>; firing: boolean }[]>;
   /** ...unless an alert already attached changed: then the figures are recomputed from all. */
   fullRefresh: Set<string>;
+  /** Incidents a firing alert that no silence matches joined, with when (see pageUnsilenced). */
+  unsilencedFiring: Map<string, string>;
 }
 
 /**
@@ -105,6 +107,7 @@ async function loadState(
     pendingTimeline: [],
     addedAlerts: new Map(),
     fullRefresh: new Set(),
+    unsilencedFiring: new Map(),
   };
   const add = (rows: readonly TrackedRow[]): void => {
     for (const r of rows) {
@@ -209,6 +212,8 @@ async function applyCommands(
             { labels, firing: c.status === 'firing' },
           ]);
         w.touchedIncidents.add(incidentId);
+        if (c.status === 'firing' && !c.silenced && !w.unsilencedFiring.has(incidentId))
+          w.unsilencedFiring.set(incidentId, c.at);
         break;
       }
       case 'resolve-incident': {
@@ -402,7 +407,34 @@ async function processItems(
     }
     await applyCommands(ctx, tx, w, out.commands);
   }
+  await pageUnsilenced(tx, w);
   await saveState(tx, w, planned);
+}
+
+/**
+ * A silenced incident (opened by a silenced alert: recorded, not paged) that a firing alert no
+ * silence matches joined is silenced no more: it pages as an incident opening does (unless
+ * someone acknowledged it already), with a timeline entry saying why. One query per transaction,
+ * for the incidents such alerts joined.
+ */
+async function pageUnsilenced(tx: TransactionStore, w: WorkState): Promise<void> {
+  if (w.unsilencedFiring.size === 0) return;
+  await flushAttachments(tx, w);
+  for (const incident of await tx.ops.incidents.silencedAmong([...w.unsilencedFiring.keys()])) {
+    const at = w.unsilencedFiring.get(incident.id)!;
+    await tx.ops.incidents.update(incident.id, { silenced: false });
+    await tx.ops.timeline.append(incident.id, {
+      at,
+      kind: 'note',
+      by: 'system',
+      text:
+        incident.status === 'triggered'
+          ? 'an alert that no silence matches joined: paging'
+          : 'an alert that no silence matches joined: no longer silenced',
+    });
+    if (incident.status === 'triggered') await enqueueIncidentChanged(tx, incident.id, 'opened', at);
+  }
+  w.unsilencedFiring.clear();
 }
 
 /**
@@ -584,6 +616,7 @@ export async function expireStaleAlerts(ctx: ProcessorContext): Promise<number> 
               status: 'resolved',
               summary: `${a?.alert.summary ?? e.dedupKey} (not seen for ${minutes} min)`,
               at,
+              silenced: false,
             });
           }
         } else if (e.type === 'group-resolved') {

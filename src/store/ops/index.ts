@@ -169,7 +169,7 @@ export interface NewIncident {
 
 export type IncidentPatch = Partial<
   Pick<IncidentRecord, 'status' | 'severity' | 'assigneeId' | 'acknowledgedAt' | 'resolvedAt' | 'title'>
-> & { clearAcknowledgedAt?: boolean; clearResolvedAt?: boolean };
+> & { clearAcknowledgedAt?: boolean; clearResolvedAt?: boolean; silenced?: boolean };
 
 /** The ops store: alerts, ingest inbox, dead letters, integrations, incidents and their timelines. */
 export interface OpsStore {
@@ -284,6 +284,8 @@ export interface OpsStore {
   };
   incidents: {
     get(id: string): Promise<IncidentRecord | undefined>;
+    /** Those of `ids` that are silenced and not resolved. */
+    silencedAmong(ids: readonly string[]): Promise<IncidentRecord[]>;
     /** Locks the incident row for the transaction (PostgreSQL FOR UPDATE) and returns it. */
     getForUpdate(id: string): Promise<IncidentRecord | undefined>;
     /** Newest first. */
@@ -1304,6 +1306,20 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
   const incidents: OpsStore['incidents'] = {
     get: (id) => getIncident(id),
     getForUpdate: (id) => getIncident(id, true),
+    async silencedAmong(ids) {
+      const out: IncidentRecord[] = [];
+      for (const part of chunks([...ids], 500)) {
+        const rows = await db
+          .selectFrom('ops_incidents')
+          .selectAll()
+          .where('id', 'in', part)
+          .where('silenced', '=', 1)
+          .where('status', '!=', 'resolved')
+          .execute();
+        out.push(...rows.map(toIncident));
+      }
+      return out;
+    },
     async list(filter) {
       let q = db.selectFrom('ops_incidents').selectAll();
       if (filter.status && filter.status.length > 0) q = q.where('status', 'in', filter.status);
@@ -1351,6 +1367,7 @@ export function createOpsStore(ctx: StoreContext): OpsStore {
       if (patch.resolvedAt !== undefined) set.resolved_at = patch.resolvedAt;
       if (patch.clearAcknowledgedAt) set.acknowledged_at = null;
       if (patch.clearResolvedAt) set.resolved_at = null;
+      if (patch.silenced !== undefined) set.silenced = patch.silenced ? 1 : 0;
       await db.updateTable('ops_incidents').set(set).where('id', '=', id).execute();
       const after = await getIncident(id);
       if (!after) throw notFound('incident', id);

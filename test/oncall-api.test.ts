@@ -189,6 +189,23 @@ for (const { dialect, available } of dialects) {
         '/body/matchers/2',
         /invalid regular expression/,
       );
+      // Matchers that all match a missing label would mute every alert (Alertmanager refuses them too).
+      for (const matchers of [['a=""'], ['a=~".*"', 'b!="x"'], ['a!~".+"']])
+        expectInvalid(
+          await api('POST', '/api/silences', { kind: 'one-off', matchers, endsAt: '2026-03-26T00:00:00Z' }),
+          '/body/matchers',
+          /must not match the empty string/,
+        );
+      const narrowed = await api('POST', '/api/silences', {
+        kind: 'one-off',
+        matchers: ['a=~".*"', 'b="x"'],
+        endsAt: '2026-03-26T00:00:00Z',
+      });
+      expect(narrowed.statusCode, narrowed.body).toBe(201);
+      expect(
+        (await api('POST', `/api/silences/${json<{ silence: { id: string } }>(narrowed).silence.id}/expire`))
+          .statusCode,
+      ).toBe(200);
       expectInvalid(
         await api('POST', '/api/silences', {
           kind: 'one-off',

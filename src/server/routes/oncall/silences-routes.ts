@@ -1,5 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { matchesAll, parseMatcher } from '../../../ops/matchers.js';
 import { isSilenceActive } from '../../../ops/silences.js';
 import { silenceOf, type SilenceRecord } from '../../../store/oncall/index.js';
 import { IdParams, errorResponses } from '../../schemas.js';
@@ -149,6 +150,16 @@ export const silencesRoutes: FastifyPluginCallbackTypebox = (app, _options, done
       const now = clock.now();
       const p = new Problems();
       p.matchers(b.matchers, '/body/matchers');
+      // Alertmanager's rule: matchers that all match a missing label ("") would mute every alert.
+      const parsed = b.matchers.flatMap((text) => {
+        const m = parseMatcher(text);
+        return m.ok ? [m.value] : [];
+      });
+      if (parsed.length === b.matchers.length && matchesAll(parsed, {}))
+        p.add(
+          '/body/matchers',
+          'at least one matcher must not match the empty string (these would mute every alert)',
+        );
       const only = (fields: readonly (keyof typeof b)[], kind: string) => {
         for (const f of fields)
           if (b[f] !== undefined) p.add(`/body/${f}`, `is not used by a ${kind} silence`);

@@ -123,6 +123,10 @@ for (const { dialect, available } of dialects) {
         resolveTarget({ type: 'schedule', id: schedule.id }, new Date('2026-03-17T12:00:00Z'), ec.directory),
       ).toEqual(['u1']);
       expect((await s.escalationContext('default')).policy).toBeUndefined();
+      // Disabled users are named in the directory (escalation does not page them).
+      const gone = await t.store.users.create({ username: 'gone', passwordHash: 'x', role: 'engineer' });
+      await t.store.users.update(gone.id, { disabled: true });
+      expect([...(await s.escalationContext(svc.id)).directory.disabled!]).toEqual([gone.id]);
 
       // References are kept consistent.
       await expect(s.services.delete(svc.id)).rejects.toMatchObject({ code: 'OPSDECK_E_CONFLICT' });

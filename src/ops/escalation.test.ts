@@ -84,6 +84,20 @@ describe('planEscalation', () => {
     expect(plan).toMatchObject({ state: 'escalating', nextAt: at(10).toISOString() });
   });
 
+  it('does not page disabled users: the page records them as skipped', () => {
+    const disabled: EscalationDirectory = { ...dir, disabled: new Set(['ana', 'eli']) };
+    const first = planEscalation(policy, incident(), at(0), disabled);
+    expect(first.events).toMatchObject([{ target: 'schedule:primary', users: [], skipped: ['ana'] }]);
+    const inc = apply(incident(), first.events);
+    expect(inc.timeline.at(-1)).toMatchObject({ kind: 'page', users: [], skipped: ['ana'] });
+    const third = planEscalation(policy, inc, at(25), disabled).events;
+    expect(third.map((e) => (e.type === 'page' ? [e.target, e.users, e.skipped] : []))).toEqual([
+      ['user:lead', ['lead'], undefined],
+      ['team:dba', ['dee'], ['eli']],
+      ['user:cto', ['cto'], undefined],
+    ]);
+  });
+
   it('plans nothing new when called again before the next step', () => {
     const inc = apply(incident(), planEscalation(policy, incident(), at(0), dir).events);
     expect(planEscalation(policy, inc, at(5), dir)).toEqual({

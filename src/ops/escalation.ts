@@ -27,6 +27,8 @@ export interface EscalationPolicy {
 export interface EscalationDirectory {
   schedules: Readonly<Record<string, Schedule>>;
   teams: Readonly<Record<string, readonly string[]>>;
+  /** Disabled users: a target that names one does not page them (the page records them as skipped). */
+  disabled?: ReadonlySet<string>;
 }
 
 export interface EscalationPlan {
@@ -114,6 +116,8 @@ export function planEscalation(
       if (sent.has(key)) continue;
       const at = new Date(due);
       for (const target of s.targets) {
+        const named = resolveTarget(target, at, directory);
+        const skipped = directory.disabled ? named.filter((u) => directory.disabled!.has(u)) : [];
         events.push({
           type: 'page',
           at: at.toISOString(),
@@ -121,7 +125,8 @@ export function planEscalation(
           round,
           step,
           target: targetLabel(target),
-          users: resolveTarget(target, at, directory),
+          users: skipped.length > 0 ? named.filter((u) => !skipped.includes(u)) : named,
+          ...(skipped.length > 0 && { skipped }),
         });
       }
     }

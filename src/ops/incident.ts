@@ -7,7 +7,17 @@ export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
 /** Timeline entries: every change to an incident appends one; nothing is edited in place. */
 export type TimelineEntry =
   | { at: string; kind: 'alert'; dedupKey: string; status: AlertStatus; summary: string }
-  | { at: string; kind: 'page'; key: string; round: number; step: number; users: string[]; target: string }
+  | {
+      at: string;
+      kind: 'page';
+      key: string;
+      round: number;
+      step: number;
+      users: string[];
+      target: string;
+      /** Users the target names who are disabled: not paged. */
+      skipped?: string[];
+    }
   | { at: string; kind: 'ack'; by: string }
   | {
       at: string;
@@ -55,7 +65,16 @@ export type IncidentEvent =
   | { type: 'note'; at: string; by: string; text: string }
   | { type: 'reassign'; at: string; by: string; to: string }
   | { type: 'severity'; at: string; by: string; severity: Severity }
-  | { type: 'page'; at: string; key: string; round: number; step: number; users: string[]; target: string };
+  | {
+      type: 'page';
+      at: string;
+      key: string;
+      round: number;
+      step: number;
+      users: string[];
+      target: string;
+      skipped?: string[];
+    };
 
 export interface IncidentTransitionError {
   code: 'OPSDECK_E_CONFLICT';
@@ -180,6 +199,7 @@ export function applyIncidentEvent(
         step: event.step,
         users: event.users,
         target: event.target,
+        ...(event.skipped && event.skipped.length > 0 && { skipped: event.skipped }),
       });
       break;
   }

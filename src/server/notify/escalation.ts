@@ -98,6 +98,7 @@ export async function escalateIncident(ctx: ServerContext, incidentId: string): 
         step: e.step,
         users: e.users,
         target: e.target,
+        ...(e.skipped && { skipped: e.skipped }),
       });
       pages++;
       const channels = await tx.notify.channels.ofUsers(e.users);

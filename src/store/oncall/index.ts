@@ -1058,10 +1058,15 @@ export function createOncallStore(ctx: StoreContext): OncallStore {
       const svc = await getService(serviceId);
       const policy =
         svc?.escalationPolicyId !== undefined ? await getPolicy(svc.escalationPolicyId) : undefined;
-      const [sch, tms] = await Promise.all([listSchedules(), listTeams()]);
+      const [sch, tms, disabled] = await Promise.all([
+        listSchedules(),
+        listTeams(),
+        db.selectFrom('users').select('id').where('disabled', '=', 1).execute(),
+      ]);
       const directory: EscalationDirectory = {
         schedules: Object.fromEntries(sch.map((s) => [s.id, scheduleOf(s)])),
         teams: Object.fromEntries(tms.map((t) => [t.id, t.members])),
+        disabled: new Set(disabled.map((u) => u.id)),
       };
       return { ...(policy && { policy: policyOf(policy) }), directory };
     },

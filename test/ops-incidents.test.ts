@@ -206,6 +206,9 @@ for (const { dialect, available } of dialects) {
 
       it('acknowledges, annotates, reassigns, changes severity, resolves and reopens; refuses invalid transitions with 409', async () => {
         clock.advance(2 * MINUTE);
+        const unknown = await act('acknowledge', { x: 1 });
+        expect(unknown.statusCode).toBe(400);
+        expect(json<ErrorBody>(unknown).error.code).toBe('OPSDECK_E_VALIDATION');
         const ack = await act('acknowledge');
         expect(ack.statusCode).toBe(200);
         expect(json<{ incident: IncidentView }>(ack).incident).toMatchObject({

@@ -245,7 +245,8 @@ export const incidentsRoutes: FastifyPluginCallbackTypebox = (app, _options, don
           tags: ['incidents'],
           summary,
           params: IdParams,
-          ...(body && { body: Type.Object(body, { additionalProperties: false }) }),
+          // No fields (acknowledge): still an object, so an unknown field is a 400 like elsewhere.
+          body: Type.Object(body ?? {}, { additionalProperties: false }),
           response: { 200: IncidentResponse, ...errorResponses, ...conflict },
         },
       },
@@ -254,7 +255,7 @@ export const incidentsRoutes: FastifyPluginCallbackTypebox = (app, _options, don
         const incident = await applyIncidentAction(
           ctx,
           request.params.id,
-          toAction((request.body ?? {}) as B),
+          toAction(request.body),
           { userId: caller.user.id, username: caller.user.username },
         );
         return { incident: incidentView(incident) };

@@ -258,14 +258,14 @@ describe('the SQLite ingest inbox file', () => {
     ts = await openTestStore('sqlite');
     await ts.store.ops.accept([request(1)]);
     const migrator = new Migrator({ db: ts.handle.db, provider: migrationProvider });
-    const refused = await migrator.migrateDown();
+    const refused = await migrator.migrateTo('0010-ops-inbox-body');
     expect(refused.error).toBeInstanceOf(Error);
     expect((refused.error as Error).message).toMatch(
       /1 accepted ingest request\(s\) in the inbox file are not processed yet/,
     );
     const store = ts.store;
     await store.transaction(async (tx) => tx.ops.inbox.remove(await tx.ops.inbox.take(10)));
-    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect((await migrator.migrateTo('0010-ops-inbox-body')).error).toBeUndefined();
     const tables = (await ts.handle.db.introspection.getTables()).map((t) => t.name);
     expect(tables).not.toContain('ops_inbox_progress');
   });

@@ -89,6 +89,7 @@ for (const { dialect, available } of dialects) {
     let base: string;
     let am: TestIntegration;
     let pd: TestIntegration;
+    let gcp: TestIntegration;
     const served = (): number => t.app.opsdeck.ingest?.fastPath?.served ?? -1;
 
     beforeAll(async () => {
@@ -96,6 +97,7 @@ for (const { dialect, available } of dialects) {
       const admin = await t.login('admin', t.adminPassword);
       am = await createIntegration(t, admin, 'alertmanager');
       pd = await createIntegration(t, admin, 'pagerduty');
+      gcp = await createIntegration(t, admin, 'gcp-monitoring');
       await t.app.listen({ host: '127.0.0.1', port: 0 });
       base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     });
@@ -186,6 +188,29 @@ for (const { dialect, available } of dialects) {
       // Two cases, each sent twice.
       const after = await t.store.ops.deadLetters.list(am.id, 100);
       expect(after.length).toBe(before.length + 4);
+    });
+
+    it("answers epoch seconds out of Date's range with a 400 at the field and a dead letter (was a 500)", async () => {
+      const before = await t.store.ops.deadLetters.list(gcp.id, 100);
+      const incident = { incident_id: 'i', state: 'open', started_at: 1795172400, policy_name: 'P' };
+      const cases: [Record<string, unknown>, string][] = [
+        [{ started_at: 1e20 }, '/body/incident/started_at'],
+        [{ started_at: -1e15 }, '/body/incident/started_at'],
+        [{ state: 'closed', ended_at: 9e15 }, '/body/incident/ended_at'],
+      ];
+      for (const [over, pointer] of cases) {
+        const bad = await both({
+          url: gcp.path,
+          headers: { authorization: `Bearer ${gcp.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ version: '1.2', incident: { ...incident, ...over } }),
+        });
+        expect(bad).toMatchObject({ fast: true, answer: { status: 400 } });
+        expect(JSON.parse(bad.answer.body)).toMatchObject({
+          error: { code: 'OPSDECK_E_VALIDATION', details: [{ path: pointer }] },
+        });
+      }
+      const after = await t.store.ops.deadLetters.list(gcp.id, 100);
+      expect(after.length).toBe(before.length + 2 * cases.length);
     });
 
     it('serves PagerDuty Events v2 with its own answers (202 with dedup_key, PagerDuty-style 400)', async () => {

@@ -169,10 +169,16 @@ export class PayloadReader {
     return iso;
   }
 
-  /** Seconds since the epoch, returned as `toISOString()`. */
+  /**
+   * Seconds since the epoch, returned as `toISOString()`. Only instants of years 0000-9999, as
+   * the RFC 3339 timestamps of the other sources: `new Date(1e20 * 1000).toISOString()` throws
+   * (a 500, and no dead letter), and years past 9999 would be written `+010000-...`.
+   */
   epochSeconds(v: unknown, path: string): string | undefined {
     if (typeof v !== 'number' || !Number.isFinite(v))
       return this.fail(path, 'must be a number of seconds since the epoch');
+    if (v < MIN_EPOCH_SECONDS || v >= MAX_EPOCH_SECONDS)
+      return this.fail(path, 'must be a number of seconds since the epoch within years 0000-9999');
     return new Date(v * 1000).toISOString();
   }
 
@@ -180,6 +186,10 @@ export class PayloadReader {
     return this.problems.length === 0;
   }
 }
+
+/** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z in seconds since the epoch. */
+const MIN_EPOCH_SECONDS = -62_167_219_200;
+const MAX_EPOCH_SECONDS = 253_402_300_800;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
 

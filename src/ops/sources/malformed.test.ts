@@ -112,6 +112,27 @@ const cases: [AlertSource, string, unknown, string, string][] = [
   ],
   [
     'gcp-monitoring',
+    'a started_at past year 9999 (Date cannot hold 1e20 s)',
+    gcp({ started_at: 1e20 }),
+    '/incident/started_at',
+    'within years 0000-9999',
+  ],
+  [
+    'gcp-monitoring',
+    'a started_at before year 0000',
+    gcp({ started_at: -1e15 }),
+    '/incident/started_at',
+    'within years 0000-9999',
+  ],
+  [
+    'gcp-monitoring',
+    'an ended_at past year 9999',
+    gcp({ state: 'closed', ended_at: 9e15 }),
+    '/incident/ended_at',
+    'within years 0000-9999',
+  ],
+  [
+    'gcp-monitoring',
     'no policy_name',
     gcp({ policy_name: undefined }),
     '/incident/policy_name',

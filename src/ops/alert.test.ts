@@ -40,16 +40,42 @@ describe('parseTime', () => {
     ['2026-11-20', undefined],
     ['yesterday', undefined],
     ['2026-13-40T00:00:00Z', undefined],
+    // Impossible days and hours: Date.parse rolled them over (2026-03-02, the next day).
+    ['2026-02-30T00:00:00Z', undefined],
+    ['2026-02-30T00:00:00.5Z', undefined],
+    ['2026-02-30T00:00:00+01:00', undefined],
+    ['2026-04-31 10:00Z', undefined],
+    ['2026-11-27T24:00:00+01:00', undefined],
+    ['2024-02-29T12:00:00+01:00', '2024-02-29T11:00:00.000Z'],
+    // Out of four-digit years once the offset is applied.
+    ['0000-01-01T00:00:00+01:00', undefined],
+    ['9999-12-31T23:30:00-01:00', undefined],
   ])('%s -> %s', (input, expected) => {
     expect(parseTime(input)).toBe(expected);
   });
 
-  // parseTime as it was before its fast path for canonical UTC times: it must answer the same.
-  const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
+  // parseTime as it was before its fast path for canonical UTC times, less the times whose
+  // fields Date rolls over (2026-02-30) and those outside four-digit years: it must answer the same.
+  const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
   const reference = (s: string): string | undefined => {
-    if (!RFC3339.test(s)) return undefined;
+    const m = RFC3339.exec(s);
+    if (!m) return undefined;
     const t = Date.parse(s.replace(/(\.\d{3})\d+/, '$1'));
-    return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+    if (Number.isNaN(t)) return undefined;
+    const [y, mo, d, h, mi] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
+    const sec = Number(m[7] ?? 0);
+    const written = new Date(0);
+    written.setUTCFullYear(y, mo - 1, d);
+    written.setUTCHours(h, mi, sec);
+    const rolled =
+      written.getUTCFullYear() !== y ||
+      written.getUTCMonth() !== mo - 1 ||
+      written.getUTCDate() !== d ||
+      written.getUTCHours() !== h ||
+      written.getUTCMinutes() !== mi ||
+      written.getUTCSeconds() !== sec;
+    const iso = new Date(t).toISOString();
+    return rolled || iso.length !== 24 ? undefined : iso;
   };
 
   it.each([

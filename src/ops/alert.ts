@@ -191,9 +191,17 @@ export class PayloadReader {
 const MIN_EPOCH_SECONDS = -62_167_219_200;
 const MAX_EPOCH_SECONDS = 253_402_300_800;
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-](\d{2}):?(\d{2}))$/;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether year-month-day is a day of the proleptic Gregorian calendar (2026-02-30 is not). */
+export function validDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
 
 /** The value of the decimal digits s[from, to), or -1 when one is not a digit. */
 function digits(s: string, from: number, to: number): number {
@@ -222,10 +230,8 @@ function parseCanonicalUtc(s: string): string | undefined {
   const hour = digits(s, 11, 13);
   const minute = digits(s, 14, 16);
   const second = digits(s, 17, 19);
-  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return undefined;
+  if (year < 1000 || !validDate(year, month, day) || hour < 0 || hour > 23) return undefined;
   if (minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return undefined;
   if (n === 20) return `${s.slice(0, 19)}.000Z`;
   // A fraction: '.' and one or more digits, of which milliseconds are kept.
   if (s[19] !== '.' || n === 21 || digits(s, 20, n - 1) < 0) return undefined;
@@ -236,11 +242,21 @@ function parseCanonicalUtc(s: string): string | undefined {
 export function parseTime(s: string): string | undefined {
   const canonical = parseCanonicalUtc(s);
   if (canonical !== undefined) return canonical;
-  if (!RFC3339.test(s)) return undefined;
+  const m = RFC3339.exec(s);
+  if (!m) return undefined;
+  // Every field in range: Date.parse rolls an impossible day over (2026-02-30 is 2026-03-02) and
+  // takes 24:00.
+  const [, year, month, day, hour, minute, second, offsetHour, offsetMinute] = m;
+  if (!validDate(Number(year), Number(month), Number(day))) return undefined;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59) return undefined;
+  if (Number(offsetHour ?? 0) > 23 || Number(offsetMinute ?? 0) > 59) return undefined;
   // Keep milliseconds: Date.parse accepts nanosecond fractions only on some engines.
   const trimmed = s.replace(/(\.\d{3})\d+/, '$1');
   const t = Date.parse(trimmed);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+  if (Number.isNaN(t)) return undefined;
+  const iso = new Date(t).toISOString();
+  // An offset can move 0000-01-01 or 9999-12-31 out of four-digit years (`-000001-12-31...`).
+  return iso.length === 24 ? iso : undefined;
 }
 
 export function escapePointer(key: string): string {

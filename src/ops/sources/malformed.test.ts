@@ -54,6 +54,13 @@ const cases: [AlertSource, string, unknown, string, string][] = [
     'must be a string',
   ],
   ['alertmanager', 'a bad startsAt', am({ startsAt: 'now' }), '/alerts/0/startsAt', 'RFC 3339'],
+  [
+    'alertmanager',
+    'an impossible startsAt (was stored as 2026-03-02)',
+    am({ startsAt: '2026-02-30T00:00:00Z' }),
+    '/alerts/0/startsAt',
+    'RFC 3339',
+  ],
   ['alertmanager', 'a bad endsAt', am({ endsAt: 'later' }), '/alerts/0/endsAt', 'RFC 3339'],
   [
     'alertmanager',

@@ -317,6 +317,14 @@ for (const { dialect, available } of dialects) {
       );
       expectInvalid(
         await api('POST', '/api/schedules', {
+          name: 'impossible start',
+          timeZone: 'Europe/Berlin',
+          layers: [{ users: [users['alice']], rotation: { type: 'weekly' }, start: '2026-02-30T09:00' }],
+        }),
+        '/body/layers/0/start',
+      );
+      expectInvalid(
+        await api('POST', '/api/schedules', {
           name: 'bad user',
           timeZone: 'Europe/Berlin',
           layers: [

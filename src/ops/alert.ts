@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../core/errors.js';
 import { err, ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
+import { validDate } from './time-zone.js';
 
 /** Every alert source opsdeck normalizes (one module per format under ./sources). */
 export const ALERT_SOURCES = [
@@ -193,15 +194,6 @@ const MAX_EPOCH_SECONDS = 253_402_300_800;
 
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-](\d{2}):?(\d{2}))$/;
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** Whether year-month-day is a day of the proleptic Gregorian calendar (2026-02-30 is not). */
-export function validDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
-}
 
 /** The value of the decimal digits s[from, to), or -1 when one is not a digit. */
 function digits(s: string, from: number, to: number): number {

@@ -83,6 +83,12 @@ describe('parseRunbook', () => {
       'rb.md:3',
       'last_reviewed: must be a date',
     ],
+    [
+      'an impossible last_reviewed',
+      '---\nowner: o\nlast_reviewed: 2026-02-30\n---\n',
+      'rb.md:3',
+      'last_reviewed: must be a date',
+    ],
   ])('rejects %s with where and what', (_n, text, where, message) => {
     const r = parseRunbook('rb.md', text);
     expect(r.ok).toBe(false);

@@ -4,6 +4,7 @@ import { err, ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
 import type { Alert } from './alert.js';
 import { matchesAll, parseMatcher } from './matchers.js';
+import { validDate } from './time-zone.js';
 import type { LabelMatcher } from './matchers.js';
 
 /** Runbooks not reviewed for this many days are stale. */
@@ -88,7 +89,12 @@ export function parseRunbook(path: string, content: string): Result<Runbook, Run
   if (
     lastReviewed === undefined ||
     !/^\d{4}-\d{2}-\d{2}$/.test(lastReviewed) ||
-    Number.isNaN(Date.parse(lastReviewed))
+    // Date.parse takes 2026-02-30 (as 2026-03-02).
+    !validDate(
+      Number(lastReviewed.slice(0, 4)),
+      Number(lastReviewed.slice(5, 7)),
+      Number(lastReviewed.slice(8, 10)),
+    )
   ) {
     return fail(path, lineOf('last_reviewed'), 'last_reviewed: must be a date YYYY-MM-DD');
   }

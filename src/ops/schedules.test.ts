@@ -162,6 +162,14 @@ describe('validateSchedule', () => {
     ]);
   });
 
+  it('refuses a layer start on a day the month does not have (Date.parse rolled 02-30 over)', () => {
+    for (const start of ['2026-02-30T09:00', '2026-04-31T09:00', '2025-02-29T09:00']) {
+      const bad = schedule([weekly('Europe/Berlin', start)]);
+      expect(validateSchedule(bad).map((p) => p.path)).toEqual(['/layers/0/start']);
+    }
+    expect(validateSchedule(schedule([weekly('Europe/Berlin', '2028-02-29T09:00')]))).toEqual([]);
+  });
+
   it('accepts a valid schedule', () => {
     expect(validateSchedule(schedule([weekly('Europe/Berlin', '2026-03-23T09:00')]))).toEqual([]);
   });

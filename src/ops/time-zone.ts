@@ -112,6 +112,15 @@ export function daysBetween(a: LocalDateTime, b: LocalDateTime): number {
   );
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether year-month-day is a day of the proleptic Gregorian calendar (2026-02-30 is not). */
+export function validDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
 const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
 /** Parses `YYYY-MM-DDTHH:mm` (a wall-clock time without zone). */
@@ -119,7 +128,7 @@ export function parseLocalDateTime(s: string): LocalDateTime | undefined {
   const m = LOCAL_RE.exec(s);
   if (!m) return undefined;
   const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return undefined;
+  if (!validDate(year, month, day) || hour > 23 || minute > 59) return undefined;
   return { year, month, day, hour, minute };
 }
 

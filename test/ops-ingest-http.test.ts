@@ -213,6 +213,46 @@ for (const { dialect, available } of dialects) {
       expect(after.length).toBe(before.length + 2 * cases.length);
     });
 
+    it('refuses a body nested deeper than 64 levels at the request, for Alertmanager and PagerDuty (was 202, then lost)', async () => {
+      const deep = '['.repeat(50_000) + ']'.repeat(50_000);
+      const before = await t.store.ops.deadLetters.list(am.id, 100);
+      const inboxBefore = await t.store.ops.inbox.count();
+      const payload = amPayload('payload-1.json') as { alerts: Record<string, unknown>[] };
+      const text = JSON.stringify(payload).replace('"alerts":[{', `"alerts":[{"extra":${deep},`);
+      expect(text).toContain(deep);
+      const bad = await both(amCase({ body: text }));
+      expect(bad).toMatchObject({ fast: true, answer: { status: 400 } });
+      expect(JSON.parse(bad.answer.body)).toMatchObject({
+        error: {
+          code: 'OPSDECK_E_VALIDATION',
+          message: expect.stringContaining('deeper than 64 levels') as unknown,
+          details: [{ path: '/body' }],
+        },
+      });
+      expect(await t.store.ops.inbox.count()).toBe(inboxBefore);
+      const after = await t.store.ops.deadLetters.list(am.id, 100);
+      expect(after.length).toBe(before.length + 2);
+      expect(after[0]).toMatchObject({ path: '', errorCode: 'OPSDECK_E_VALIDATION' });
+
+      // PagerDuty's custom_details went through JSON.stringify in the normalizer: a 500.
+      const event = JSON.parse(fixtureText('pagerduty-firing.json')) as { payload: Record<string, unknown> };
+      const pdBody = JSON.stringify({ ...event, routing_key: pd.key }).replace(
+        '"payload":{',
+        `"payload":{"custom_details":{"deep":${deep}},`,
+      );
+      const pdBad = await both({
+        url: '/api/ingest/pagerduty/v2/enqueue',
+        headers: { 'content-type': 'application/json' },
+        body: pdBody,
+      });
+      expect(pdBad).toMatchObject({ fast: true, answer: { status: 400 } });
+      expect(JSON.parse(pdBad.answer.body)).toEqual({
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ['nests arrays and objects deeper than 64 levels'],
+      });
+    });
+
     it('serves PagerDuty Events v2 with its own answers (202 with dedup_key, PagerDuty-style 400)', async () => {
       const event = { ...JSON.parse(fixtureText('pagerduty-firing.json')), routing_key: pd.key };
       const c = (body: unknown): Case => ({

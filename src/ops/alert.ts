@@ -332,13 +332,62 @@ export function finish(source: AlertSource, r: PayloadReader, batch: () => Norma
 const NUL_ESCAPE = '\\u0000';
 
 /**
- * JSON.parse with every U+0000 in a string or key replaced by U+FFFD. PostgreSQL's text cannot
+ * How deep arrays and objects may nest in a body (and in CloudWatch's `Message`). Sources send 4
+ * to 10 levels. JSON.parse takes any depth, but what comes after recurses: JSON.stringify of an
+ * alert's `raw` (the processor's `alertRow`), of PagerDuty's `custom_details`, and `withoutNul`
+ * overflowed the stack on 50,000 nested arrays (a 202, then the request set aside as a dead
+ * letter by the processor).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Thrown by `parseJson` for a text whose arrays and objects nest deeper than MAX_JSON_DEPTH. */
+export class JsonTooDeepError extends Error {
+  constructor() {
+    super(`nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
+    this.name = 'JsonTooDeepError';
+  }
+}
+
+/**
+ * Whether a JSON text nests arrays and objects deeper than `max`: one pass over the characters
+ * outside strings (strings are skipped with indexOf), no parsing. Brackets inside strings do not
+ * count; an invalid text answers whatever, JSON.parse refuses it next.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  // Nesting deeper than max takes at least max + 1 opening and as many closing brackets.
+  if (text.length < 2 * max + 2) return false;
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // The closing quote: the next one not escaped (preceded by an even number of backslashes).
+      let j = i;
+      for (;;) {
+        j = text.indexOf('"', j + 1);
+        if (j < 0) return false;
+        let k = j - 1;
+        while (text.charCodeAt(k) === 92 /* \ */) k--;
+        if ((j - 1 - k) % 2 === 0) break;
+      }
+      i = j;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
+}
+
+/**
+ * JSON.parse, refusing texts nested deeper than MAX_JSON_DEPTH (JsonTooDeepError), with every
+ * U+0000 in a string or key replaced by U+FFFD. PostgreSQL's text cannot
  * hold U+0000 (SQLite's can): an alert carrying one in a label, an annotation or its summary was
  * accepted, then failed the processor's transaction on every retry. Replaced at parsing, on both
  * databases alike, so both keep the same alert (and the same content hash). Bodies without the
  * escape are returned as parsed.
  */
 export function parseJson(text: string): unknown {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new JsonTooDeepError();
   const value = JSON.parse(text) as unknown;
   return text.includes(NUL_ESCAPE) ? withoutNul(value) : value;
 }
@@ -366,6 +415,7 @@ export function parseJsonBody(source: AlertSource, body: unknown): Result<unknow
   try {
     return ok(parseJson(body));
   } catch (e) {
+    if (e instanceof JsonTooDeepError) return err(ingestError(source, [{ path: '', message: e.message }]));
     return err(ingestError(source, [{ path: '', message: `is not valid JSON (${(e as Error).message})` }]));
   }
 }

@@ -1,5 +1,13 @@
 import { createVerify } from 'node:crypto';
-import { PayloadReader, dedupKeyOf, finish, ingestError, parseJson, parseJsonBody } from '../alert.js';
+import {
+  JsonTooDeepError,
+  PayloadReader,
+  dedupKeyOf,
+  finish,
+  ingestError,
+  parseJson,
+  parseJsonBody,
+} from '../alert.js';
 import type { Alert, NormalizeResult, Severity, SourceControl } from '../alert.js';
 import { err } from '../../core/result.js';
 
@@ -146,8 +154,11 @@ export function normalize(
   let alarmJson: unknown;
   try {
     alarmJson = parseJson(message);
-  } catch {
-    r.fail('/Message', 'must be a JSON string holding the CloudWatch alarm');
+  } catch (e) {
+    r.fail(
+      '/Message',
+      e instanceof JsonTooDeepError ? e.message : 'must be a JSON string holding the CloudWatch alarm',
+    );
     return err(ingestError('cloudwatch', r.problems));
   }
   const p = '/Message';

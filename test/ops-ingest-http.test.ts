@@ -275,6 +275,50 @@ for (const { dialect, available } of dialects) {
       });
     });
 
+    it("answers a PagerDuty body that is not JSON 400 as PagerDuty does, kept only for a known integration's key", async () => {
+      const c = (body: string): Case => ({
+        url: '/api/ingest/pagerduty/v2/enqueue',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const invalid = {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: [expect.stringMatching(/^is not valid JSON/)],
+      };
+      const before = await t.store.ops.deadLetters.list(pd.id, 100);
+      // No key to be found: 400 (was 401 "routing_key is missing"), nothing kept.
+      for (const body of ['not json', '{"event_action":"trigger",', `{"routing_key":"${'y'.repeat(32)}",`]) {
+        const bad = await both(c(body));
+        expect(bad).toMatchObject({ fast: true, answer: { status: 400 } });
+        expect(JSON.parse(bad.answer.body)).toEqual(invalid);
+      }
+      expect(await t.store.ops.deadLetters.list(pd.id, 100)).toHaveLength(before.length);
+      // The integration's key in the text: the same 400, and the body is its dead letter (key redacted).
+      const truncated = `{"routing_key":"${pd.key}","event_action":"trigger","payload":{"summary":"x"`;
+      const kept = await both(c(truncated));
+      expect(kept).toMatchObject({ fast: true, answer: { status: 400 } });
+      expect(JSON.parse(kept.answer.body)).toEqual(invalid);
+      const after = await t.store.ops.deadLetters.list(pd.id, 100);
+      expect(after).toHaveLength(before.length + 2);
+      const letter = await t.store.ops.deadLetters.get(after[0]!.id);
+      expect(letter?.body).toContain('"routing_key":"[redacted]"');
+      expect(letter?.body).not.toContain(pd.key);
+
+      // A JSON event without a usable key is still refused 401, pointing at the body's routing_key.
+      const noKey = await both(c(JSON.stringify({ event_action: 'trigger' })));
+      expect(noKey).toMatchObject({ fast: true, answer: { status: 401 } });
+      expect(JSON.parse(noKey.answer.body)).toMatchObject({
+        error: { code: 'OPSDECK_E_UNAUTHENTICATED', details: [{ path: '/body/routing_key' }] },
+      });
+      const wrongKey = await both(
+        c(JSON.stringify({ routing_key: 'y'.repeat(32), event_action: 'trigger' })),
+      );
+      expect(JSON.parse(wrongKey.answer.body)).toMatchObject({
+        error: { code: 'OPSDECK_E_UNAUTHENTICATED', details: [{ path: '/body/routing_key' }] },
+      });
+    });
+
     it('leaves to Fastify what it does not take, with the same answers', async () => {
       const cases: [string, Case, { chunked?: boolean }?][] = [
         ['a trailing slash', amCase({ url: `${am.path}/` })],

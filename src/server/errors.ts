@@ -32,6 +32,21 @@ function isValidationFailure(e: unknown): e is ValidationFailure {
   return typeof e === 'object' && e !== null && Array.isArray((e as { validation?: unknown }).validation);
 }
 
+/**
+ * An error answered with a body of its own instead of opsdeck's `{error}`: PagerDuty's Events v2
+ * route answers a body that is not JSON as PagerDuty does, 400 `{status: "invalid event", ...}`,
+ * even before it knows the integration.
+ */
+export class AnswerError extends OpsdeckError {
+  readonly body: unknown;
+
+  constructor(code: ErrorCode, message: string, details: readonly ErrorDetail[], body: unknown) {
+    super(code, message, details);
+    this.name = 'AnswerError';
+    this.body = body;
+  }
+}
+
 /** Turns anything thrown while serving a request into an OpsdeckError (unknown -> INTERNAL). */
 export function toOpsdeckError(error: unknown): OpsdeckError {
   if (isOpsdeckError(error)) return error;
@@ -63,10 +78,9 @@ export function toOpsdeckError(error: unknown): OpsdeckError {
   return new OpsdeckError('OPSDECK_E_INTERNAL', undefined, [], { cause: error });
 }
 
-/** The JSON body for an error; 5xx messages are the registry's generic text, never the cause. */
-export function errorBody(e: OpsdeckError): {
-  error: { code: string; message: string; details: ErrorDetail[] };
-} {
+/** The JSON body of an error (an AnswerError's own); 5xx messages are the registry's generic text, never the cause. */
+export function errorBody(e: OpsdeckError): unknown {
+  if (e instanceof AnswerError) return e.body;
   const hidden = e.code === 'OPSDECK_E_INTERNAL';
   return {
     error: {

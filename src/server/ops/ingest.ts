@@ -3,11 +3,13 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import { OpsdeckError } from '../../core/errors.js';
 import { digestsEqual, hashSecret } from '../../core/secret-hash.js';
-import { ALERT_SOURCES, type AlertSource } from '../../ops/alert.js';
+import { ALERT_SOURCES, ingestError, parseJsonBody, type AlertSource } from '../../ops/alert.js';
+import { pagerDutyErrorResponse } from '../../ops/sources/pagerduty.js';
 import { isTrustedSnsCertUrl } from '../../ops/sources/cloudwatch.js';
 import type { Integration } from '../../store/ops/index.js';
 import type { IngestAuth } from '../auth/route-permission.js';
 import type { ServerContext } from '../context.js';
+import { AnswerError } from '../errors.js';
 
 export type RejectReason =
   'missing_key' | 'unknown_integration' | 'wrong_key' | 'disabled' | 'wrong_source' | 'bad_signature';
@@ -40,7 +42,7 @@ export function ingestMetrics(ctx: ServerContext): IngestMetrics {
       }),
       malformed: new Counter({
         name: 'opsdeck_ingest_malformed_total',
-        help: 'Ingest bodies rejected as malformed (kept as dead letters), by source',
+        help: 'Ingest bodies rejected as malformed (kept as dead letters of their integration, when it is known), by source',
         labelNames: ['source'] as const,
         registers,
       }),
@@ -117,19 +119,41 @@ export function presentedKey(request: Pick<IngestRequest, 'headers' | 'queryKey'
   return request.queryKey;
 }
 
-/** The PagerDuty `routing_key` of a raw Events v2 body, if it has one. */
-export function routingKeyOf(body: unknown): string | undefined {
-  if (typeof body !== 'string') return undefined;
+/**
+ * The PagerDuty `routing_key` of a raw Events v2 body, if it has one, and whether the body is
+ * JSON at all.
+ */
+export function routingKeyOf(body: unknown): { json: boolean; key: string | undefined } {
+  if (typeof body !== 'string') return { json: false, key: undefined };
+  let v: unknown;
   try {
-    const v = JSON.parse(body) as unknown;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const k = (v as Record<string, unknown>)['routing_key'];
-      return typeof k === 'string' && k !== '' ? k : undefined;
-    }
+    v = JSON.parse(body) as unknown;
   } catch {
-    // Not JSON: no key; the request is refused as unauthenticated.
+    return { json: false, key: undefined };
   }
-  return undefined;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const k = (v as Record<string, unknown>)['routing_key'];
+    return { json: true, key: typeof k === 'string' && k !== '' ? k : undefined };
+  }
+  return { json: true, key: undefined };
+}
+
+const ROUTING_KEY_TEXT = /"routing_key"\s*:\s*("(?:[^"\\]|\\.)*")/;
+
+/**
+ * The `"routing_key": "..."` of a body that is not JSON (a truncated or hand-written event), found
+ * in its text as `redactRoutingKeys` finds it: how a malformed event's integration is known, so
+ * that its body is kept as that integration's dead letter.
+ */
+export function routingKeyInText(text: string): string | undefined {
+  const m = ROUTING_KEY_TEXT.exec(text);
+  if (!m) return undefined;
+  try {
+    const k = JSON.parse(m[1]!) as string;
+    return k === '' ? undefined : k;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The source a route ingests, from its URL pattern. */
@@ -207,21 +231,48 @@ export function createIngestVerifier(ctx: ServerContext): (request: IngestReques
     request.log.warn({ req: request.logged, reason, integrationId }, `ingest refused: ${message}`);
     if (integrationId !== undefined) await ctx.store.ops.integrations.recordAuthFailure(integrationId);
     throw new OpsdeckError('OPSDECK_E_UNAUTHENTICATED', message, [
-      {
-        path: '/headers/authorization',
-        message: "send the integration's ingest key as a Bearer token, the Basic auth password, or ?key=",
-      },
+      sourceOfRoute(request.routeUrl) === 'pagerduty'
+        ? { path: '/body/routing_key', message: "send the integration's ingest key as routing_key" }
+        : {
+            path: '/headers/authorization',
+            message: "send the integration's ingest key as a Bearer token, the Basic auth password, or ?key=",
+          },
     ]);
   };
+  /** The integration of a PagerDuty routing key (cached), if any. */
+  const byRoutingKey = (key: string): Promise<Integration | undefined> =>
+    cached(cache.byKey, hashSecret(key), () => ctx.store.ops.integrations.findByKey(key));
   return async (request) => {
     const source = sourceOfRoute(request.routeUrl);
     if (source === undefined) return refuse(request, 'unknown_integration', 'Not an ingest route');
     if (source === 'pagerduty') {
-      const key = routingKeyOf(request.body);
+      const { json, key } = routingKeyOf(request.body);
+      if (!json) {
+        // PagerDuty answers a body that is not JSON 400 "invalid event", whatever its key. The
+        // handler does (and keeps the body as a dead letter) when the key in the text names an
+        // enabled PagerDuty integration; otherwise there is no integration to keep it for.
+        const textKey = routingKeyInText(request.body);
+        const found = textKey === undefined ? undefined : await byRoutingKey(textKey);
+        if (found && !found.disabled && found.source === 'pagerduty')
+          return { integrationId: found.id, source };
+        metrics.malformed.inc({ source });
+        const parsed = parseJsonBody('pagerduty', request.body);
+        const e = parsed.ok
+          ? ingestError('pagerduty', [{ path: '', message: 'is not valid JSON' }])
+          : parsed.error;
+        request.log.warn(
+          { req: request.logged, code: e.code, path: e.path },
+          `ingest body rejected (no integration known, not kept): ${e.message}`,
+        );
+        throw new AnswerError(
+          e.code,
+          `Malformed pagerduty payload: ${e.message}`,
+          [],
+          pagerDutyErrorResponse(e),
+        );
+      }
       if (key === undefined) return refuse(request, 'missing_key', 'routing_key is missing');
-      const integration = await cached(cache.byKey, hashSecret(key), () =>
-        ctx.store.ops.integrations.findByKey(key),
-      );
+      const integration = await byRoutingKey(key);
       if (!integration) return refuse(request, 'wrong_key', 'routing_key does not belong to any integration');
       if (integration.disabled)
         return refuse(request, 'disabled', `Integration ${integration.name} is disabled`, integration.id);

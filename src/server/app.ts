@@ -14,7 +14,7 @@ import { installGuard } from './auth/guard.js';
 import type { RoutePermission } from './auth/route-permission.js';
 import type { ServerContext } from './context.js';
 import { registerDashboard } from './dashboard.js';
-import { installErrorHandler } from './errors.js';
+import { MAX_PARAM_LENGTH, answerError, installErrorHandler } from './errors.js';
 import { createLogger, lazyChildLogger } from './logging.js';
 import { createMetrics, installMetricsHooks, addSqliteLockWaits, type ServerMetrics } from './metrics.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
@@ -92,6 +92,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const { config, store } = opts;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const https = httpsOptions(config);
+  // The security headers of every response, for the answers Fastify's router makes itself (its
+  // onRequest hooks do not run for them); set once they are registered, below.
+  let frameworkErrorHeaders: Record<string, string> = {};
   const app = Fastify({
     loggerInstance: logger,
     childLoggerFactory: lazyChildLogger,
@@ -100,7 +103,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // What the router refuses before any route (a path parameter over maxParamLength, a bad URL
+    // encoding): answered in opsdeck's shape, not Fastify's `{"error":"Bad Request","code":"FST_..."}`.
+    frameworkErrors: (error, request, reply) => {
+      void reply.headers(frameworkErrorHeaders);
+      void answerError(error, request, reply);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   const clock = opts.clock ?? systemClock;
@@ -197,6 +206,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   await app.register(cookie);
   const headers = registerSecurityHeaders(app, https !== null);
+  frameworkErrorHeaders = headers;
   installMetricsHooks(app, context.metrics);
   await registerOpenApi(app, packageVersion());
   installGuard(app);

@@ -9,6 +9,9 @@ import {
 } from '../core/errors.js';
 import { detailsOf } from './validation.js';
 
+/** The router's longest path parameter (Fastify's `maxParamLength`). */
+export const MAX_PARAM_LENGTH = 200;
+
 /** Fastify's own error codes that are the client's fault, mapped to ours. */
 const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'OPSDECK_E_MALFORMED_JSON',
@@ -60,6 +63,15 @@ export function toOpsdeckError(error: unknown): OpsdeckError {
     );
   }
   const fastifyCode = (error as Partial<FastifyError> | null)?.code;
+  if (fastifyCode === 'FST_ERR_MAX_PARAM_LENGTH') {
+    // The router's limit, before any route's schema (ids are at most 100 characters there).
+    return new OpsdeckError(
+      'OPSDECK_E_VALIDATION',
+      `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
+      [{ path: '/params', message: `must be at most ${MAX_PARAM_LENGTH} characters` }],
+      { cause: error },
+    );
+  }
   const mapped = fastifyCode === undefined ? undefined : FASTIFY_CODES[fastifyCode];
   if (mapped) return new OpsdeckError(mapped, ERROR_CODES[mapped].message, [], { cause: error });
   // A body parser rejecting the payload (for example a bad content encoding) sets a 4xx status.
@@ -95,19 +107,30 @@ export async function sendError(reply: FastifyReply, e: OpsdeckError): Promise<v
   await reply.code(e.status).type('application/json; charset=utf-8').send(errorBody(e));
 }
 
+/**
+ * Answers an error in opsdeck's shape: the app's error handler, and Fastify's `frameworkErrors`
+ * (what its router refuses before any route: a bad URL encoding, a path parameter over
+ * MAX_PARAM_LENGTH), which Fastify would otherwise answer in its own shape.
+ */
+export async function answerError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const e = toOpsdeckError(error);
+  if (e.status >= 500) {
+    request.log.error({ err: error, code: e.code }, 'request failed');
+  } else {
+    request.log.info({ code: e.code, message: e.message }, 'request rejected');
+  }
+  if (e.code === 'OPSDECK_E_RATE_LIMITED') {
+    const retry = (e as OpsdeckError & { retryAfterSeconds?: number }).retryAfterSeconds;
+    if (retry !== undefined) void reply.header('retry-after', String(retry));
+  }
+  await sendError(reply, e);
+}
+
 /** The one error handler of the app: OpsdeckError -> status from the registry. */
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const e = toOpsdeckError(error);
-    if (e.status >= 500) {
-      request.log.error({ err: error, code: e.code }, 'request failed');
-    } else {
-      request.log.info({ code: e.code, message: e.message }, 'request rejected');
-    }
-    if (e.code === 'OPSDECK_E_RATE_LIMITED') {
-      const retry = (e as OpsdeckError & { retryAfterSeconds?: number }).retryAfterSeconds;
-      if (retry !== undefined) void reply.header('retry-after', String(retry));
-    }
-    await sendError(reply, e);
-  });
+  app.setErrorHandler(answerError);
 }

@@ -177,6 +177,10 @@ describe.skipIf(!chromium.available)(
       expect(snippet).toContain(`credentials: ${key}`);
       await keyDialog.getByRole('button', { name: 'Copy key' }).waitFor();
       await page.screenshot({ path: `${SHOTS}/integration-key.png` });
+      // Esc does not close it (nor does a click outside): the key would be lost for good.
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+      expect(await keyDialog.isVisible()).toBe(true);
       await keyDialog.getByRole('button', { name: 'I have stored it' }).click();
       await keyDialog.waitFor({ state: 'detached' });
       await page.getByTestId('integration-row').filter({ hasText: 'prod-alertmanager' }).waitFor();

@@ -22,7 +22,10 @@ function Copy({ value, label }: { value: string; label: string }) {
   );
 }
 
-/** Shows a new ingest key once, with the URL and a config snippet. Closing it forgets the key. */
+/**
+ * Shows a new ingest key once, with the URL and a config snippet. Closing it forgets the key, so
+ * only its button closes it: not a click outside, not Esc.
+ */
 export function IntegrationKeyModal({
   created,
   onClose,
@@ -40,6 +43,7 @@ export function IntegrationKeyModal({
       title={`Ingest key for “${integration?.name ?? ''}”`}
       size="xl"
       closeOnClickOutside={false}
+      closeOnEscape={false}
     >
       <Stack>
         <Alert color="yellow" title="Copy the key now">

@@ -353,6 +353,36 @@ describe.skipIf(!chromium.available)(
       });
     });
 
+    it('deletes an escalation policy only once the deletion is confirmed', async () => {
+      const me = await adminApi<{ user: { id: string } }>('GET', '/api/me');
+      const created = await adminApi<{ policy: { id: string } }>('POST', '/api/escalation-policies', {
+        name: 'Short-lived policy',
+        steps: [{ targets: [{ type: 'user', id: me.json.user.id }], delayMinutes: 5 }],
+        repeat: 0,
+      });
+      expect(created.status).toBe(201);
+      const exists = async () =>
+        (await adminApi<{ items: { id: string }[] }>('GET', '/api/escalation-policies')).json.items.some(
+          (p) => p.id === created.json.policy.id,
+        );
+      const { page } = await openPage();
+      await signInAt(page, '/escalation-policies');
+      const card = page.getByTestId('escalation-policy').filter({ hasText: 'Short-lived policy' });
+      await card.getByRole('button', { name: 'Delete Short-lived policy' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete the escalation policy?' });
+      await confirm.getByText('“Short-lived policy” will no longer page anyone').waitFor();
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await confirm.waitFor({ state: 'detached' });
+      expect(await exists()).toBe(true);
+      expect(await card.count()).toBe(1);
+
+      await card.getByRole('button', { name: 'Delete Short-lived policy' }).click();
+      await confirm.getByRole('button', { name: 'Delete policy' }).click();
+      await confirm.waitFor({ state: 'detached' });
+      await card.waitFor({ state: 'detached' });
+      expect(await exists()).toBe(false);
+    });
+
     it('shows a viewer incidents, on-call and integrations without any write button', async () => {
       const created = await adminApi('POST', '/api/users', { ...VIEWER, role: 'viewer' });
       expect(created.status).toBe(201);

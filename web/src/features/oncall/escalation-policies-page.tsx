@@ -29,6 +29,7 @@ import {
   type EscalationStep,
   type EscalationTarget,
 } from './api.js';
+import { ConfirmModal } from './confirm-modal.js';
 import { fieldError } from './field-errors.js';
 import { useUserNames } from './user-names.js';
 
@@ -80,6 +81,7 @@ export function EscalationPoliciesPage() {
   const targets = useTargetNames();
   const remove = useDeleteEscalationPolicy();
   const [editing, setEditing] = useState<EscalationPolicy | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<EscalationPolicy | null>(null);
 
   return (
     <Stack>
@@ -130,17 +132,9 @@ export function EscalationPoliciesPage() {
                     size="xs"
                     variant="subtle"
                     color="red"
+                    aria-label={`Delete ${p.name}`}
                     loading={remove.isPending && remove.variables === p.id}
-                    onClick={() =>
-                      remove.mutate(p.id, {
-                        onError: (e) =>
-                          notifications.show({
-                            color: 'red',
-                            title: 'Not deleted',
-                            message: describeError(e),
-                          }),
-                      })
-                    }
+                    onClick={() => setDeleting(p)}
                   >
                     Delete
                   </Button>
@@ -176,6 +170,31 @@ export function EscalationPoliciesPage() {
           </Table>
         </Card>
       ))}
+      {deleting && (
+        <ConfirmModal
+          title="Delete the escalation policy?"
+          confirmLabel="Delete policy"
+          pending={remove.isPending}
+          error={remove.error}
+          onClose={() => {
+            remove.reset();
+            setDeleting(null);
+          }}
+          onConfirm={() =>
+            remove.mutate(deleting.id, {
+              onSuccess: () => {
+                notifications.show({
+                  color: 'green',
+                  message: `Escalation policy “${deleting.name}” deleted`,
+                });
+                setDeleting(null);
+              },
+            })
+          }
+        >
+          “{deleting.name}” will no longer page anyone. The server refuses while a service uses it.
+        </ConfirmModal>
+      )}
       {editing !== null && (
         <PolicyEditor
           policy={editing === 'new' ? undefined : editing}

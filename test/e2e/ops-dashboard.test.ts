@@ -353,6 +353,56 @@ describe.skipIf(!chromium.available)(
       });
     });
 
+    it('keeps an out-of-range number as typed and says why it cannot be saved, rather than clamping it', async () => {
+      const { page } = await openPage();
+      await signInAt(page, '/escalation-policies');
+      await page.getByRole('button', { name: 'New policy' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New escalation policy' });
+      await dialog.getByRole('textbox', { name: /^Name/ }).fill('Out of range');
+      const ackTimeout = dialog.getByLabel('Ack timeout (minutes)');
+      await ackTimeout.fill('0');
+      const repeat = dialog.getByLabel('Repeat the steps');
+      await repeat.fill('50');
+      await dialog.getByLabel('Then wait (minutes)').click();
+      expect(await ackTimeout.inputValue()).toBe('0');
+      expect(await repeat.inputValue()).toBe('50');
+      await dialog.getByText('Must be at least 1', { exact: true }).waitFor();
+      await dialog.getByText('Must be at most 20', { exact: true }).waitFor();
+      expect(await dialog.getByRole('button', { name: 'Save policy' }).isDisabled()).toBe(true);
+      await ackTimeout.fill('30');
+      await repeat.fill('2');
+      expect(await dialog.getByRole('button', { name: 'Save policy' }).isDisabled()).toBe(false);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      await page.goto('/integrations');
+      await page.getByRole('button', { name: 'New integration' }).click();
+      const form = page.getByRole('dialog', { name: 'New integration' });
+      await form.getByLabel('Name').fill('out-of-range');
+      const autoResolve = form.getByLabel('Auto-resolve after (minutes)');
+      await autoResolve.fill('0');
+      await form.getByLabel('Name').click();
+      expect(await autoResolve.inputValue()).toBe('0');
+      await form.getByText('Must be at least 1', { exact: true }).waitFor();
+      expect(await form.getByRole('button', { name: 'Create integration' }).isDisabled()).toBe(true);
+      await form.getByRole('button', { name: 'Cancel' }).click();
+      await form.waitFor({ state: 'detached' });
+
+      await page.goto('/schedules/new');
+      const layer = page.getByTestId('schedule-layer').first();
+      await layer.getByLabel('Rotation', { exact: true }).click();
+      await page.getByRole('option', { name: 'Every N hours' }).click();
+      const hours = layer.getByLabel('Hours', { exact: true });
+      await hours.fill('0');
+      await layer.getByLabel(/First handoff/).click();
+      expect(await hours.inputValue()).toBe('0');
+      await layer.getByText('Must be at least 1', { exact: true }).waitFor();
+      await page.getByRole('textbox', { name: /^Name/ }).fill('Out of range');
+      expect(await page.getByRole('button', { name: 'Create schedule' }).isDisabled()).toBe(true);
+      const names = (await adminApi<{ items: { name: string }[] }>('GET', '/api/escalation-policies')).json;
+      expect(names.items.map((p) => p.name)).not.toContain('Out of range');
+    });
+
     it('deletes an escalation policy only once the deletion is confirmed', async () => {
       const me = await adminApi<{ user: { id: string } }>('GET', '/api/me');
       const created = await adminApi<{ policy: { id: string } }>('POST', '/api/escalation-policies', {

@@ -30,6 +30,7 @@ import { useState } from 'react';
 import { describeError } from '../../lib/api.js';
 import { hasPermission, useSessionUser } from '../../lib/auth.js';
 import { formatDateTime } from '../../lib/format.js';
+import { numberRangeError } from '../../lib/number-range.js';
 import {
   SOURCES,
   sourceLabel,
@@ -46,6 +47,9 @@ import {
 } from './api.js';
 import { IntegrationKeyModal } from './integration-key-modal.js';
 
+/** The server's limits for resolveTimeoutMinutes, checked as typed rather than clamped. */
+const RESOLVE_TIMEOUT = { min: 1, max: 525_600 };
+
 function CreateIntegrationModal({
   opened,
   onClose,
@@ -59,6 +63,7 @@ function CreateIntegrationModal({
   const [name, setName] = useState('');
   const [source, setSource] = useState<Source>('alertmanager');
   const [timeout, setTimeoutMinutes] = useState<number | string>('');
+  const timeoutError = numberRangeError(timeout, RESOLVE_TIMEOUT);
   const close = () => {
     setName('');
     create.reset();
@@ -88,9 +93,12 @@ function CreateIntegrationModal({
         <NumberInput
           label="Auto-resolve after (minutes)"
           description="For sources that never send resolves; empty: wait for the resolve"
-          min={1}
+          min={RESOLVE_TIMEOUT.min}
+          max={RESOLVE_TIMEOUT.max}
+          clampBehavior="none"
           allowDecimal={false}
           value={timeout}
+          error={timeoutError}
           onChange={setTimeoutMinutes}
         />
         <Group justify="flex-end">
@@ -98,7 +106,7 @@ function CreateIntegrationModal({
             Cancel
           </Button>
           <Button
-            disabled={name.trim() === ''}
+            disabled={name.trim() === '' || timeoutError !== undefined}
             loading={create.isPending}
             onClick={() =>
               create.mutate(

@@ -19,6 +19,7 @@ import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { describeError } from '../../lib/api.js';
 import { hasPermission, useSessionUser } from '../../lib/auth.js';
+import { numberRangeError } from '../../lib/number-range.js';
 import {
   useDeleteEscalationPolicy,
   useEscalationPolicies,
@@ -40,6 +41,11 @@ interface PolicyDraft {
   ackTimeoutMinutes: number | string;
   steps: { targets: EscalationTarget[]; delayMinutes: number | string }[];
 }
+
+/** The server's limits (policies-routes.ts), checked as typed rather than clamped. */
+const REPEAT = { min: 0, max: 20 };
+const ACK_TIMEOUT = { min: 1, max: 10080 };
+const DELAY = { min: 0, max: 1440 };
 
 const EMPTY: PolicyDraft = {
   name: '',
@@ -220,8 +226,13 @@ function PolicyEditor({
   const setStep = (i: number, patch: Partial<PolicyDraft['steps'][number]>) =>
     setDraft((d) => ({ ...d, steps: d.steps.map((s, n) => (n === i ? { ...s, ...patch } : s)) }));
   const errorsAt = (pointer: string) => fieldError(save.error, pointer);
+  const repeatError = numberRangeError(draft.repeat, REPEAT);
+  const ackTimeoutError = numberRangeError(draft.ackTimeoutMinutes, ACK_TIMEOUT);
+  const delayErrors = draft.steps.map((s) => numberRangeError(s.delayMinutes, DELAY));
+  const invalid = repeatError !== undefined || ackTimeoutError !== undefined || delayErrors.some(Boolean);
 
   const submit = () => {
+    if (invalid) return;
     const steps: EscalationStep[] = draft.steps.map((s) => ({
       targets: s.targets,
       delayMinutes: Number(s.delayMinutes),
@@ -283,20 +294,23 @@ function PolicyEditor({
           <NumberInput
             label="Repeat the steps"
             description="Extra rounds after the first"
-            min={0}
-            max={20}
+            min={REPEAT.min}
+            max={REPEAT.max}
+            clampBehavior="none"
             allowDecimal={false}
             value={draft.repeat}
-            error={errorsAt('/repeat')}
+            error={repeatError ?? errorsAt('/repeat')}
             onChange={(repeat) => setDraft((d) => ({ ...d, repeat }))}
           />
           <NumberInput
             label="Ack timeout (minutes)"
             description="Empty: an acknowledgement never expires"
-            min={1}
+            min={ACK_TIMEOUT.min}
+            max={ACK_TIMEOUT.max}
+            clampBehavior="none"
             allowDecimal={false}
             value={draft.ackTimeoutMinutes}
-            error={errorsAt('/ackTimeoutMinutes')}
+            error={ackTimeoutError ?? errorsAt('/ackTimeoutMinutes')}
             onChange={(ackTimeoutMinutes) => setDraft((d) => ({ ...d, ackTimeoutMinutes }))}
           />
         </Group>
@@ -370,10 +384,12 @@ function PolicyEditor({
                 <NumberInput
                   label="Then wait (minutes)"
                   w={180}
-                  min={0}
+                  min={DELAY.min}
+                  max={DELAY.max}
+                  clampBehavior="none"
                   allowDecimal={false}
                   value={s.delayMinutes}
-                  error={errorsAt(`/steps/${i}/delayMinutes`)}
+                  error={delayErrors[i] ?? errorsAt(`/steps/${i}/delayMinutes`)}
                   onChange={(delayMinutes) => setStep(i, { delayMinutes })}
                 />
               </Group>
@@ -394,7 +410,7 @@ function PolicyEditor({
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button onClick={submit} loading={save.isPending} disabled={draft.name.trim() === ''}>
+            <Button onClick={submit} loading={save.isPending} disabled={draft.name.trim() === '' || invalid}>
               Save policy
             </Button>
           </Group>

@@ -25,6 +25,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { describeError } from '../../lib/api.js';
 import { hasPermission, useSessionUser } from '../../lib/auth.js';
 import { formatDateTime } from '../../lib/format.js';
+import { numberRangeError } from '../../lib/number-range.js';
 import {
   useAddOverride,
   useSaveSchedule,
@@ -43,6 +44,8 @@ const TIME_ZONES: string[] = (() => {
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
 })();
 const PREVIEW_DAYS = 14;
+/** Hours of an "every N hours" rotation: up to four weeks, checked as typed rather than clamped. */
+const ROTATION_HOURS = { min: 1, max: 24 * 28 };
 
 interface LayerDraft {
   id: string;
@@ -136,8 +139,13 @@ function ScheduleEditor({ schedule }: { schedule: Schedule | undefined }) {
     setDraft((d) => ({ ...d, layers: d.layers.map((l, i) => (i === index ? { ...l, ...patch } : l)) }));
 
   const errorsAt = (pointer: string) => fieldError(save.error, pointer);
+  const hoursErrors = draft.layers.map((l) =>
+    l.rotation === 'hours' ? numberRangeError(l.hours, ROTATION_HOURS) : undefined,
+  );
+  const invalid = hoursErrors.some(Boolean);
 
   const submit = () =>
+    !invalid &&
     save.mutate(
       {
         ...(schedule ? { id: schedule.id } : {}),
@@ -264,10 +272,12 @@ function ScheduleEditor({ schedule }: { schedule: Schedule | undefined }) {
               {l.rotation === 'hours' && (
                 <NumberInput
                   label="Hours"
-                  min={1}
-                  max={24 * 28}
+                  min={ROTATION_HOURS.min}
+                  max={ROTATION_HOURS.max}
+                  clampBehavior="none"
                   allowDecimal={false}
                   value={l.hours}
+                  error={hoursErrors[index]}
                   onChange={(hours) => setLayer(index, { hours })}
                   disabled={!canWrite}
                 />
@@ -304,7 +314,7 @@ function ScheduleEditor({ schedule }: { schedule: Schedule | undefined }) {
           >
             Add layer
           </Button>
-          <Button onClick={submit} loading={save.isPending} disabled={draft.name.trim() === ''}>
+          <Button onClick={submit} loading={save.isPending} disabled={draft.name.trim() === '' || invalid}>
             {schedule ? 'Save schedule' : 'Create schedule'}
           </Button>
         </Group>

@@ -281,6 +281,17 @@ describe.skipIf(!chromium.available)(
 
       await page.getByRole('textbox', { name: /^Name/ }).fill('Checkout primary');
       const layer = page.getByTestId('schedule-layer').first();
+      // A layer whose zone was not picked follows the schedule's zone (not the browser's).
+      const zone = page.locator('input').and(page.getByLabel('Time zone', { exact: true }));
+      await zone.fill('Europe/London');
+      await page.getByRole('option', { name: 'Europe/London', exact: true }).click();
+      expect(await zone.inputValue()).toBe('Europe/London');
+      expect(
+        await layer
+          .locator('input')
+          .and(page.getByLabel('Layer time zone', { exact: true }))
+          .inputValue(),
+      ).toBe('Europe/London');
       await layer.getByLabel('Users, in rotation order').click();
       await page.getByRole('option', { name: ADMIN, exact: true }).click();
       await page.keyboard.press('Escape');
@@ -289,6 +300,13 @@ describe.skipIf(!chromium.available)(
 
       await page.waitForURL((url) => /^\/schedules\/(?!new)[^/]+$/.test(url.pathname));
       await page.getByRole('heading', { name: 'Checkout primary' }).waitFor();
+      const created = await adminApi<{
+        items: { name: string; timeZone: string; layers: { timeZone: string }[] }[];
+      }>('GET', '/api/schedules');
+      expect(created.json.items.find((s) => s.name === 'Checkout primary')).toMatchObject({
+        timeZone: 'Europe/London',
+        layers: [{ timeZone: 'Europe/London' }],
+      });
       const shifts = page.getByTestId('shift-row');
       await shifts.first().waitFor();
       expect(await shifts.first().innerText()).toContain(ADMIN);

@@ -54,6 +54,8 @@ interface LayerDraft {
   hours: number | string;
   start: string;
   timeZone: string;
+  /** A layer new in this editor whose zone the user has not picked follows the schedule's zone. */
+  followsSchedule: boolean;
 }
 
 interface Draft {
@@ -80,7 +82,15 @@ function defaultStart(): string {
 function newLayer(timeZone: string, existing: readonly LayerDraft[]): LayerDraft {
   let n = existing.length + 1;
   while (existing.some((l) => l.id === `layer-${n}`)) n++;
-  return { id: `layer-${n}`, users: [], rotation: 'weekly', hours: 12, start: defaultStart(), timeZone };
+  return {
+    id: `layer-${n}`,
+    users: [],
+    rotation: 'weekly',
+    hours: 12,
+    start: defaultStart(),
+    timeZone,
+    followsSchedule: true,
+  };
 }
 
 function toDraft(s: Schedule): Draft {
@@ -95,6 +105,7 @@ function toDraft(s: Schedule): Draft {
       hours: l.rotation.type === 'hours' ? l.rotation.hours : 12,
       start: l.start,
       timeZone: l.timeZone,
+      followsSchedule: false,
     })),
   };
 }
@@ -225,7 +236,14 @@ function ScheduleEditor({ schedule }: { schedule: Schedule | undefined }) {
             data={TIME_ZONES}
             value={draft.timeZone}
             allowDeselect={false}
-            onChange={(v) => v && setDraft((d) => ({ ...d, timeZone: v }))}
+            onChange={(v) =>
+              v &&
+              setDraft((d) => ({
+                ...d,
+                timeZone: v,
+                layers: d.layers.map((l) => (l.followsSchedule ? { ...l, timeZone: v } : l)),
+              }))
+            }
             error={errorsAt('/timeZone')}
             disabled={!canWrite}
           />
@@ -298,7 +316,7 @@ function ScheduleEditor({ schedule }: { schedule: Schedule | undefined }) {
               data={TIME_ZONES}
               value={l.timeZone}
               allowDeselect={false}
-              onChange={(v) => v && setLayer(index, { timeZone: v })}
+              onChange={(v) => v && setLayer(index, { timeZone: v, followsSchedule: false })}
               error={errorsAt(`/layers/${index}/timeZone`)}
               disabled={!canWrite}
             />

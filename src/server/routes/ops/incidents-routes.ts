@@ -252,12 +252,10 @@ export const incidentsRoutes: FastifyPluginCallbackTypebox = (app, _options, don
       },
       async (request) => {
         const caller = callerOf(request);
-        const incident = await applyIncidentAction(
-          ctx,
-          request.params.id,
-          toAction(request.body),
-          { userId: caller.user.id, username: caller.user.username },
-        );
+        const incident = await applyIncidentAction(ctx, request.params.id, toAction(request.body), {
+          userId: caller.user.id,
+          username: caller.user.username,
+        });
         return { incident: incidentView(incident) };
       },
     );

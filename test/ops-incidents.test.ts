@@ -43,6 +43,35 @@ interface ErrorBody {
 
 const MINUTE = 60_000;
 
+/** The incidents an `incident.changed` job with this change was queued for (oldest first). */
+async function changedJobs(t: TestApp, change: string): Promise<string[]> {
+  return (await t.store.notify.jobs.list({ kind: 'incident.changed', limit: 1000 }))
+    .map((j) => j.payload as { incidentId: string; change: string })
+    .filter((p) => p.change === change)
+    .map((p) => p.incidentId);
+}
+
+/** POST /api/silences: a one-off silence of `matchers` for the next hour of `clock`. */
+function silenceForAnHour(
+  t: TestApp,
+  cookie: string,
+  clock: { now(): Date },
+  matchers: string[],
+  comment: string,
+) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/silences',
+    headers: t.sessionHeaders(cookie),
+    payload: {
+      kind: 'one-off',
+      matchers,
+      endsAt: new Date(clock.now().getTime() + 60 * MINUTE).toISOString(),
+      comment,
+    },
+  });
+}
+
 for (const { dialect, available } of dialects) {
   describe.skipIf(!available)(`incidents on ${dialect}`, () => {
     describe('from Alertmanager groups to incidents', () => {
@@ -372,11 +401,7 @@ for (const { dialect, available } of dialects) {
         };
         const incidents = async () =>
           (await t.store.ops.incidents.list({ limit: 10 })).map((i) => [i.number, i.status, i.episode]);
-        const opened = async () =>
-          (await t.store.notify.jobs.list({ kind: 'incident.changed', limit: 100 }))
-            .map((j) => j.payload as { incidentId: string; change: string })
-            .filter((p) => p.change === 'opened')
-            .map((p) => p.incidentId);
+        const opened = () => changedJobs(t, 'opened');
 
         // Another disk of the same group fills: a new incident (episode 2) that pages, not an
         // alert added to the resolved one.
@@ -412,27 +437,20 @@ for (const { dialect, available } of dialects) {
       });
 
       it('pages a silenced incident when a firing alert that no silence matches joins it', async () => {
-        const silence = await t.app.inject({
-          method: 'POST',
-          url: '/api/silences',
-          headers: t.sessionHeaders(admin),
-          payload: {
-            kind: 'one-off',
-            matchers: ['instance="mem-1"'],
-            endsAt: new Date(clock.now().getTime() + 60 * MINUTE).toISOString(),
-            comment: 'mem-1 is being rebuilt',
-          },
-        });
+        const silence = await silenceForAnHour(
+          t,
+          admin,
+          clock,
+          ['instance="mem-1"'],
+          'mem-1 is being rebuilt',
+        );
         expect(silence.statusCode).toBe(201);
         const am = await createIntegration(t, admin, 'alertmanager');
         const memory = (fp: string, instance: string): Record<string, unknown> => ({
           ...amWebhook('MemoryFull', 'firing', [{ fp, labels: { alertname: 'MemoryFull', instance } }]),
           groupKey: '{}:{alertname="MemoryFull"}',
         });
-        const opened = async (id: string) =>
-          (await t.store.notify.jobs.list({ kind: 'incident.changed', limit: 100 }))
-            .map((j) => j.payload as { incidentId: string; change: string })
-            .filter((p) => p.incidentId === id && p.change === 'opened');
+        const opened = async (id: string) => (await changedJobs(t, 'opened')).filter((i) => i === id);
 
         await ingest(t, am, memory('00000000000000m1', 'mem-1'));
         await processInbox(t.app.opsdeck);
@@ -478,17 +496,7 @@ for (const { dialect, available } of dialects) {
       afterAll(async () => t?.close());
 
       it('records a silenced alert as a silenced incident without an opened job', async () => {
-        const s = await t.app.inject({
-          method: 'POST',
-          url: '/api/silences',
-          headers: t.sessionHeaders(admin),
-          payload: {
-            kind: 'one-off',
-            matchers: ['alertname="DiskFull"'],
-            endsAt: new Date(clock.now().getTime() + 60 * MINUTE).toISOString(),
-            comment: 'maintenance',
-          },
-        });
+        const s = await silenceForAnHour(t, admin, clock, ['alertname="DiskFull"'], 'maintenance');
         expect(s.statusCode).toBe(201);
         const am = await createIntegration(t, admin, 'alertmanager');
         await ingest(t, am, amPayload('payload-2.json'));

@@ -4,20 +4,22 @@ import type { AlertStatus, Severity } from './alert.js';
 
 export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
 
+/** A page of an escalation step's target: the event and its timeline entry. */
+export interface Page {
+  at: string;
+  key: string;
+  round: number;
+  step: number;
+  users: string[];
+  target: string;
+  /** Users the target names who are disabled: not paged. */
+  skipped?: string[];
+}
+
 /** Timeline entries: every change to an incident appends one; nothing is edited in place. */
 export type TimelineEntry =
   | { at: string; kind: 'alert'; dedupKey: string; status: AlertStatus; summary: string }
-  | {
-      at: string;
-      kind: 'page';
-      key: string;
-      round: number;
-      step: number;
-      users: string[];
-      target: string;
-      /** Users the target names who are disabled: not paged. */
-      skipped?: string[];
-    }
+  | ({ kind: 'page' } & Page)
   | { at: string; kind: 'ack'; by: string }
   | {
       at: string;
@@ -65,16 +67,7 @@ export type IncidentEvent =
   | { type: 'note'; at: string; by: string; text: string }
   | { type: 'reassign'; at: string; by: string; to: string }
   | { type: 'severity'; at: string; by: string; severity: Severity }
-  | {
-      type: 'page';
-      at: string;
-      key: string;
-      round: number;
-      step: number;
-      users: string[];
-      target: string;
-      skipped?: string[];
-    };
+  | ({ type: 'page' } & Page);
 
 export interface IncidentTransitionError {
   code: 'OPSDECK_E_CONFLICT';

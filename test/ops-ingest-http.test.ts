@@ -497,6 +497,24 @@ describe("ingest fast path's log lines", () => {
       }
     });
   }
+
+  it('logs no refusal on either path under log_level error (the routes never log more than the server)', async () => {
+    const logs = captureLogger('error');
+    const t = await buildTestApp({ dialect: 'sqlite', logger: logs.logger });
+    try {
+      const admin = await t.login('admin', t.adminPassword);
+      const am = await createIntegration(t, admin, 'alertmanager');
+      await t.app.listen({ host: '127.0.0.1', port: 0 });
+      const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+      const headers = { authorization: 'Bearer wrong-key', 'content-type': 'application/json' };
+      const body = JSON.stringify(amPayload('payload-1.json'));
+      expect((await post(base, { url: am.path, headers, body })).status).toBe(401);
+      expect((await post(base, { url: `${am.path}/`, headers, body })).status).toBe(401);
+      expect(refusals(logs.text())).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 describe('plainIngestRoute', () => {

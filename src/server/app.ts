@@ -26,7 +26,7 @@ import { estateContext } from './routes/estate/index.js';
 import { notifyContext } from './routes/notify/index.js';
 import { oncallContext } from './routes/oncall/index.js';
 import { opsContext } from './routes/ops/index.js';
-import { INGEST_LOG_LEVEL } from './routes/ops/ingest-routes.js';
+import { ingestLogLevel } from './routes/ops/ingest-routes.js';
 import { authContext } from './routes/auth/index.js';
 import { healthContext } from './routes/health/index.js';
 import { tokensContext } from './routes/tokens/index.js';
@@ -247,7 +247,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       securityHeaders: headers,
       metrics: context.metrics,
       log: app.log,
-      logLevel: INGEST_LOG_LEVEL,
+      logLevel: ingestLogLevel(logger),
       trustProxy: config.trustProxy,
     });
   }

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { Logger } from 'pino';
+import type { LevelWithSilent, Logger } from 'pino';
 import type { Clock } from '../../src/core/clock.js';
 import { resolveConfig, type OpsdeckConfig } from '../../src/config/index.js';
 import { buildApp } from '../../src/server/app.js';
@@ -136,7 +136,7 @@ export function json<T = Record<string, unknown>>(res: LightMyRequestResponse): 
 }
 
 /** A pino logger writing into memory, to assert what the server logs. */
-export function captureLogger(): { logger: Logger; text(): string } {
+export function captureLogger(level: LevelWithSilent = 'trace'): { logger: Logger; text(): string } {
   const chunks: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -144,7 +144,7 @@ export function captureLogger(): { logger: Logger; text(): string } {
       done();
     },
   });
-  return { logger: createLogger({ level: 'trace', destination: sink }), text: () => chunks.join('') };
+  return { logger: createLogger({ level, destination: sink }), text: () => chunks.join('') };
 }
 
 export interface TestServer {

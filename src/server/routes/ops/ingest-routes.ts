@@ -1,5 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import type { LevelWithSilent, Logger } from 'pino';
 import { Type } from 'typebox';
 import { OpsdeckError } from '../../../core/errors.js';
 import type { AlertSource, IngestError, NormalizedBatch } from '../../../ops/alert.js';
@@ -68,7 +69,18 @@ export const PAGERDUTY_ROUTE = '/api/ingest/pagerduty/v2/enqueue';
  * The ingest routes' log level. Machine traffic at thousands of requests a second: no access log
  * line per request (refusals are logged by the verifier; every request is counted in the metrics).
  */
-export const INGEST_LOG_LEVEL = 'warn';
+export const INGEST_LOG_LEVEL: LevelWithSilent = 'warn';
+
+/**
+ * The ingest routes' level under a logger: `warn`, or the logger's own level where that is quieter
+ * (a route's level replaces the server's, so `warn` alone printed warnings under `log_level =
+ * error` or `silent`).
+ */
+export function ingestLogLevel(logger: FastifyBaseLogger): LevelWithSilent {
+  const values = (logger as unknown as Logger).levels.values;
+  const own = logger.level === 'silent' ? Infinity : (values[logger.level] ?? 0);
+  return own > (values[INGEST_LOG_LEVEL] ?? 0) ? (logger.level as LevelWithSilent) : INGEST_LOG_LEVEL;
+}
 
 /** The sources with an `/api/ingest/<source>/:integrationId` route. */
 export const WEBHOOK_SOURCES: readonly Exclude<AlertSource, 'pagerduty'>[] = ROUTES.map((r) => r.source);
@@ -267,6 +279,7 @@ export const ingestRoutes =
   (app, _options, done) => {
     const ctx = app.opsdeck;
     ctx.verifiers.ingest = createIngestVerifier(ctx);
+    const logLevel = ingestLogLevel(app.log);
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
@@ -282,7 +295,7 @@ export const ingestRoutes =
         `/api/ingest/${source}/:integrationId`,
         {
           config: { permission: 'ingest' },
-          logLevel: INGEST_LOG_LEVEL,
+          logLevel,
           schema: {
             tags: ['ingest'],
             summary,
@@ -299,7 +312,7 @@ export const ingestRoutes =
       PAGERDUTY_ROUTE,
       {
         config: { permission: 'ingest' },
-        logLevel: INGEST_LOG_LEVEL,
+        logLevel,
         schema: {
           tags: ['ingest'],
           summary: 'PagerDuty Events API v2 compatible endpoint (routing_key = the ingest key)',

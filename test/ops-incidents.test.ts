@@ -36,6 +36,7 @@ interface IncidentDetail {
   timeline: { kind: string; at: string; [k: string]: unknown }[];
   metrics: { ttaSeconds: number | null; ttrSeconds: number | null };
   users: Record<string, string>;
+  targets: Record<string, string>;
 }
 interface ErrorBody {
   error: { code: string; details: { path?: string; message: string }[] };
@@ -364,6 +365,88 @@ for (const { dialect, available } of dialects) {
             })
           ).statusCode,
         ).toBe(404);
+      });
+
+      it('names the paged and notified users and the page targets (schedule, team, user) for a viewer, who cannot list users', async () => {
+        const create = (username: string) =>
+          t.store.users.create({ username, passwordHash: 'x', role: 'engineer' }).then((u) => u.id);
+        const paula = await create('paula');
+        const sam = await create('sam');
+        const tess = await create('tess');
+        const nina = await create('nina');
+        const bystander = await create('bystander');
+        const schedule = await t.store.oncall.schedules.create({
+          name: 'Storage primary',
+          timeZone: 'Europe/London',
+          layers: [
+            {
+              id: 'layer-1',
+              users: [paula],
+              rotation: { type: 'weekly' },
+              start: '2026-11-23T09:00',
+              timeZone: 'Europe/London',
+            },
+          ],
+        });
+        const team = await t.store.oncall.teams.create({ name: 'Storage team', members: [sam] });
+        const at = clock.now().toISOString();
+        const page = { at, kind: 'page' as const, key: 'k', round: 0 };
+        await t.store.transaction(async (tx) => {
+          await tx.ops.timeline.append(incidentId, {
+            ...page,
+            step: 0,
+            target: `schedule:${schedule.id}`,
+            users: [paula],
+          });
+          await tx.ops.timeline.append(incidentId, {
+            ...page,
+            step: 1,
+            target: `team:${team.id}`,
+            users: [sam],
+          });
+          await tx.ops.timeline.append(incidentId, {
+            ...page,
+            step: 2,
+            target: `user:${tess}`,
+            users: [],
+            skipped: [tess],
+          });
+          await tx.ops.timeline.append(incidentId, {
+            ...page,
+            step: 3,
+            target: 'schedule:deleted-since',
+            users: [],
+          });
+          await tx.ops.timeline.append(incidentId, {
+            at,
+            kind: 'notification',
+            channel: 'nina mail',
+            channelType: 'email',
+            to: 'nina@example.test',
+            user: nina,
+            attempt: 1,
+            outcome: 'delivered',
+          });
+        });
+        const res = await t.app.inject({
+          method: 'GET',
+          url: `/api/incidents/${incidentId}`,
+          cookies: { opsdeck_session: viewer },
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        const detail = json<IncidentDetail>(res);
+        expect(detail.users).toMatchObject({
+          [paula]: 'paula',
+          [sam]: 'sam',
+          [tess]: 'tess',
+          [nina]: 'nina',
+        });
+        expect(detail.users[bystander]).toBeUndefined();
+        expect(detail.targets).toEqual({
+          [`schedule:${schedule.id}`]: 'Storage primary',
+          [`team:${team.id}`]: 'Storage team',
+          [`user:${tess}`]: 'tess',
+        });
       });
     });
 

@@ -458,11 +458,33 @@ describe.skipIf(!chromium.available)(
         'alertmanager-webhook.json',
         'Finding AWS0086 at terraform/aws/s3.tf:1',
       );
+      // A page of a schedule: the viewer, who cannot list users, sees the schedule and who was paged by name.
+      const adminId = (await adminApi<{ user: { id: string } }>('GET', '/api/me')).json.user.id;
+      const schedule = await adminApi<{ schedule: { id: string } }>('POST', '/api/schedules', {
+        name: 'Storage primary',
+        timeZone: 'UTC',
+        layers: [{ users: [adminId], rotation: { type: 'weekly' }, start: '2026-01-05T09:00' }],
+      });
+      expect(schedule.status).toBe(201);
+      await server.store.transaction((tx) =>
+        tx.ops.timeline.append(incident.id, {
+          at: new Date().toISOString(),
+          kind: 'page',
+          key: 'viewer-drill',
+          round: 0,
+          step: 0,
+          target: `schedule:${schedule.json.schedule.id}`,
+          users: [adminId],
+        }),
+      );
 
       const { page } = await openPage();
       await signInAt(page, `/incidents/${incident.id}`, VIEWER.username, VIEWER.password);
       await page.getByTestId('incident-title').waitFor();
       await page.getByTestId('incident-timeline').waitFor();
+      const paged = page.getByTestId('incident-timeline').locator('[data-kind="page"]');
+      await paged.getByText(`Paged ${ADMIN}`, { exact: true }).waitFor();
+      await paged.getByText('Escalation step 1, round 1, target schedule: Storage primary').waitFor();
       for (const name of ['Acknowledge', 'Resolve', 'Reopen', 'Reassign', 'Add note']) {
         expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
       }

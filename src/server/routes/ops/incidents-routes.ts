@@ -185,7 +185,14 @@ export const incidentsRoutes: FastifyPluginCallbackTypebox = (app, _options, don
             timeline: Type.Array(TimelineEntryView),
             metrics: IncidentMetricsView,
             users: Type.Record(Type.String(), Type.String(), {
-              description: 'Usernames of the user ids in the timeline and assignee',
+              description:
+                'Usernames of the user ids in the timeline (by, reassign, paged, skipped and notified users) and the assignee',
+            }),
+            targets: Type.Record(Type.String(), Type.String(), {
+              description:
+                "Names of the escalation targets of the timeline's page entries, by their `target` " +
+                '(`schedule:<id>`, `team:<id>`, `user:<id>`): schedule or team name, username. A target ' +
+                'deleted since is absent.',
             }),
           }),
           ...errorResponses,
@@ -203,6 +210,7 @@ export const incidentsRoutes: FastifyPluginCallbackTypebox = (app, _options, don
       const [alerts, timeline] = await Promise.all([store.ops.alertsOf(id), store.ops.timeline.list(id)]);
       const m = incidentMetrics(engineIncident(incident, timeline));
       const ids = new Set<string>();
+      const pageTargets = new Set<string>();
       if (incident.assigneeId) ids.add(incident.assigneeId);
       for (const e of timeline) {
         if ('by' in e && typeof e.by === 'string' && e.by !== 'system') ids.add(e.by);
@@ -210,11 +218,35 @@ export const incidentsRoutes: FastifyPluginCallbackTypebox = (app, _options, don
           ids.add(e.to);
           if (e.from) ids.add(e.from);
         }
+        if (e.kind === 'page') {
+          for (const u of [...e.users, ...(e.skipped ?? [])]) ids.add(u);
+          pageTargets.add(e.target);
+        }
+        if (e.kind === 'notification' && e.user) ids.add(e.user);
+      }
+      const targets: Record<string, string> = {};
+      for (const target of pageTargets) {
+        const sep = target.indexOf(':');
+        const type = target.slice(0, sep);
+        const targetId = target.slice(sep + 1);
+        if (type === 'user') {
+          ids.add(targetId);
+        } else if (type === 'schedule') {
+          const schedule = await store.oncall.schedules.get(targetId);
+          if (schedule) targets[target] = schedule.name;
+        } else if (type === 'team') {
+          const team = await store.oncall.teams.get(targetId);
+          if (team) targets[target] = team.name;
+        }
       }
       const users: Record<string, string> = {};
       for (const uid of ids) {
         const u = await store.users.getById(uid);
         if (u) users[uid] = u.username;
+      }
+      for (const target of pageTargets) {
+        const name = target.startsWith('user:') ? users[target.slice('user:'.length)] : undefined;
+        if (name !== undefined) targets[target] = name;
       }
       return {
         incident: incidentView(incident),
@@ -222,6 +254,7 @@ export const incidentsRoutes: FastifyPluginCallbackTypebox = (app, _options, don
         timeline: timeline as unknown as Record<string, unknown>[],
         metrics: { ttaSeconds: secs(m.ttaMs), ttrSeconds: secs(m.ttrMs) },
         users,
+        targets,
       };
     },
   );

@@ -53,7 +53,18 @@ export interface StoredAlert {
 /** One entry of an incident's timeline (src/ops/incident.ts `TimelineEntry`). */
 export type TimelineEntry =
   | { at: string; kind: 'alert'; dedupKey: string; status: 'firing' | 'resolved'; summary: string }
-  | { at: string; kind: 'page'; key: string; round: number; step: number; users: string[]; target: string }
+  | {
+      at: string;
+      kind: 'page';
+      key: string;
+      round: number;
+      step: number;
+      users: string[];
+      /** `schedule:<id>`, `team:<id>` or `user:<id>`; its name is in IncidentDetail `targets`. */
+      target: string;
+      /** Users the target names who are disabled: not paged. */
+      skipped?: string[];
+    }
   | { at: string; kind: 'ack'; by: string }
   | {
       at: string;
@@ -83,8 +94,10 @@ export interface IncidentDetail {
   alerts: StoredAlert[];
   timeline: TimelineEntry[];
   metrics: { ttaSeconds: number | null; ttrSeconds: number | null };
-  /** Usernames of the user ids in the timeline and the assignee. */
+  /** Usernames of the user ids in the timeline (paged and notified users too) and the assignee. */
   users: Record<string, string>;
+  /** Names of the page entries' targets (`schedule:<id>` → schedule name), absent when deleted. */
+  targets: Record<string, string>;
 }
 
 export interface IncidentFilters {

@@ -341,7 +341,7 @@ export function IncidentPage() {
             <Title order={4} mb="sm">
               Timeline
             </Title>
-            <IncidentTimeline entries={timeline} nameOf={names.nameOf} />
+            <IncidentTimeline entries={timeline} nameOf={names.nameOf} targets={detail.data.targets} />
           </Card>
         </Grid.Col>
       </Grid>

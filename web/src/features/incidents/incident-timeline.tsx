@@ -22,7 +22,18 @@ interface Rendered {
   color: string;
 }
 
-function render(e: TimelineEntry, nameOf: (id: string | null | undefined) => string): Rendered {
+/** `schedule: Checkout primary` for a page entry's `schedule:<id>` target, the id when its name is unknown. */
+function targetText(target: string, targets: Readonly<Record<string, string>>): string {
+  const sep = target.indexOf(':');
+  if (sep < 0) return target;
+  return `${target.slice(0, sep)}: ${targets[target] ?? target.slice(sep + 1)}`;
+}
+
+function render(
+  e: TimelineEntry,
+  nameOf: (id: string | null | undefined) => string,
+  targets: Readonly<Record<string, string>>,
+): Rendered {
   switch (e.kind) {
     case 'alert':
       return {
@@ -41,7 +52,9 @@ function render(e: TimelineEntry, nameOf: (id: string | null | undefined) => str
     case 'page':
       return {
         title: `Paged ${e.users.map((u) => nameOf(u)).join(', ') || 'nobody'}`,
-        body: `Escalation step ${e.step + 1}, round ${e.round + 1}, target ${e.target}`,
+        body:
+          `Escalation step ${e.step + 1}, round ${e.round + 1}, target ${targetText(e.target, targets)}` +
+          (e.skipped?.length ? `; not paged (disabled): ${e.skipped.map((u) => nameOf(u)).join(', ')}` : ''),
         icon: <IconPhoneCall size={14} />,
         color: e.users.length === 0 ? 'orange' : 'grape',
       };
@@ -109,15 +122,18 @@ function render(e: TimelineEntry, nameOf: (id: string | null | undefined) => str
 export function IncidentTimeline({
   entries,
   nameOf,
+  targets = {},
 }: {
   entries: readonly TimelineEntry[];
   nameOf: (id: string | null | undefined) => string;
+  /** Names of the page entries' targets, as the server sends them (`schedule:<id>` → name). */
+  targets?: Readonly<Record<string, string>>;
 }) {
   if (entries.length === 0) return <Text c="dimmed">No entries yet.</Text>;
   return (
     <Timeline bulletSize={24} lineWidth={2} active={entries.length} data-testid="incident-timeline">
       {entries.map((e, n) => {
-        const r = render(e, nameOf);
+        const r = render(e, nameOf, targets);
         return (
           <Timeline.Item key={n} bullet={r.icon} color={r.color} title={r.title} data-kind={e.kind}>
             {r.body !== undefined && (

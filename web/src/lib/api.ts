@@ -36,10 +36,16 @@ export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
 }
 
-/** A sentence for a person: the message plus each detail with where it applies. */
+/**
+ * A sentence for a person: the message plus each detail with where it applies, leaving out a
+ * detail the message already says (a validation error's message is often its first detail,
+ * `/body/layers/0/users must NOT have fewer than 1 items`).
+ */
 export function describeError(e: unknown): string {
   if (isApiError(e)) {
-    const details = e.details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
+    const details = e.details
+      .filter((d) => !(e.message.includes(d.message) && (!d.path || e.message.includes(d.path))))
+      .map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
     return [e.message, ...details].join(' — ');
   }
   if (e instanceof Error) return e.message;

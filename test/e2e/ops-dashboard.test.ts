@@ -331,6 +331,27 @@ describe.skipIf(!chromium.available)(
       // The layer's users field carries the message of the server's /body/layers/0/users detail.
       await layer.locator('.mantine-InputWrapper-error').first().waitFor();
       expect(new URL(page.url()).pathname).toBe('/schedules/new');
+      // The banner says each problem once (the message already is the first detail).
+      const banner = await page.getByRole('alert').filter({ hasText: 'Schedule not saved' }).innerText();
+      expect(banner.split('must NOT have fewer than 1 items')).toHaveLength(2);
+
+      // An empty "every N hours" field: the server's /body/layers/0/rotation/hours detail is shown
+      // on the Hours field, not on the Rotation select.
+      await layer.getByLabel('Users, in rotation order').click();
+      await page.getByRole('option', { name: ADMIN, exact: true }).click();
+      await page.keyboard.press('Escape');
+      await layer.getByLabel('Rotation', { exact: true }).click();
+      await page.getByRole('option', { name: 'Every N hours' }).click();
+      const hours = layer.getByLabel('Hours', { exact: true });
+      await hours.fill('');
+      await page.getByRole('button', { name: 'Create schedule' }).click();
+      await expect.poll(async () => hours.getAttribute('aria-invalid'), { timeout: 15_000 }).toBe('true');
+      expect(await layer.getByLabel('Rotation', { exact: true }).getAttribute('aria-invalid')).not.toBe(
+        'true',
+      );
+      const banner2 = await page.getByRole('alert').filter({ hasText: 'Schedule not saved' }).innerText();
+      expect(banner2).toContain('/body/layers/0/rotation/hours');
+      expect(new URL(page.url()).pathname).toBe('/schedules/new');
     });
 
     it('creates an escalation policy whose step pages a schedule', async () => {

@@ -2,13 +2,17 @@ import { isApiError } from '../../lib/api.js';
 
 /**
  * The server's validation messages for one form field: details whose JSON pointer is the field's
- * (`/body/name`, or without the `/body` prefix) or lies below it, joined into one line.
+ * (`/body/name`, or without the `/body` prefix) or lies below it, joined into one line. Details
+ * at or below `except` are left out (they belong to another field, shown on its own).
  */
-export function fieldError(error: unknown, pointer: string): string | undefined {
+export function fieldError(error: unknown, pointer: string, except?: string): string | undefined {
   if (!isApiError(error)) return undefined;
+  const atOrBelow = (path: string, p: string) => path === p || path.startsWith(`${p}/`);
   const hits = error.details.filter((d) => {
     const path = d.path?.startsWith('/body') ? d.path.slice('/body'.length) : d.path;
-    return path !== undefined && (path === pointer || path.startsWith(`${pointer}/`));
+    return (
+      path !== undefined && atOrBelow(path, pointer) && !(except !== undefined && atOrBelow(path, except))
+    );
   });
   return hits.length > 0 ? hits.map((d) => d.message).join('; ') : undefined;
 }

@@ -149,7 +149,7 @@ function ScheduleEditor({ schedule }: { schedule: Schedule | undefined }) {
   const setLayer = (index: number, patch: Partial<LayerDraft>) =>
     setDraft((d) => ({ ...d, layers: d.layers.map((l, i) => (i === index ? { ...l, ...patch } : l)) }));
 
-  const errorsAt = (pointer: string) => fieldError(save.error, pointer);
+  const errorsAt = (pointer: string, except?: string) => fieldError(save.error, pointer, except);
   const hoursErrors = draft.layers.map((l) =>
     l.rotation === 'hours' ? numberRangeError(l.hours, ROTATION_HOURS) : undefined,
   );
@@ -284,7 +284,11 @@ function ScheduleEditor({ schedule }: { schedule: Schedule | undefined }) {
                 value={l.rotation}
                 allowDeselect={false}
                 onChange={(v) => v && setLayer(index, { rotation: v })}
-                error={errorsAt(`/layers/${index}/rotation`)}
+                error={errorsAt(
+                  `/layers/${index}/rotation`,
+                  // With "Every N hours", the Hours field shows its own errors.
+                  l.rotation === 'hours' ? `/layers/${index}/rotation/hours` : undefined,
+                )}
                 disabled={!canWrite}
               />
               {l.rotation === 'hours' && (
@@ -295,7 +299,7 @@ function ScheduleEditor({ schedule }: { schedule: Schedule | undefined }) {
                   clampBehavior="none"
                   allowDecimal={false}
                   value={l.hours}
-                  error={hoursErrors[index]}
+                  error={hoursErrors[index] ?? errorsAt(`/layers/${index}/rotation/hours`)}
                   onChange={(hours) => setLayer(index, { hours })}
                   disabled={!canWrite}
                 />

@@ -222,14 +222,20 @@ describe.skipIf(!chromium.available)(
 
       await page.getByRole('button', { name: 'Add note' }).click();
       const noteDialog = page.getByRole('dialog', { name: 'Add a note' });
-      await noteDialog.getByLabel('Note').fill('Rolled back checkout to v41; error rate falling.');
-      await noteDialog.getByRole('button', { name: 'Add note' }).click();
+      // The note field has the focus, and Ctrl+Enter adds the note (Enter alone is a new line).
+      const noteField = noteDialog.getByRole('textbox', { name: 'Note' });
+      await expect.poll(() => noteField.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+      await page.keyboard.type('Rolled back checkout to v41; error rate falling.');
+      await page.keyboard.press('Control+Enter');
       await noteDialog.waitFor({ state: 'detached' });
 
       await page.getByRole('button', { name: 'Resolve' }).click();
       const resolveDialog = page.getByRole('dialog', { name: 'Resolve incident' });
-      await resolveDialog.getByLabel('Reason (optional)').fill('Rollback fixed it');
-      await resolveDialog.getByRole('button', { name: 'Resolve' }).click();
+      // The reason field has the focus, and Enter resolves.
+      const reasonField = resolveDialog.getByRole('textbox', { name: 'Reason (optional)' });
+      await expect.poll(() => reasonField.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+      await page.keyboard.type('Rollback fixed it');
+      await page.keyboard.press('Enter');
       await status.getByText('resolved').waitFor();
       await page.getByRole('button', { name: 'Reopen' }).waitFor();
 

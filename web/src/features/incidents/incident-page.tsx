@@ -27,7 +27,7 @@ import {
   IconMessagePlus,
   IconUserShare,
 } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { describeError } from '../../lib/api.js';
 import { hasPermission, useSessionUser } from '../../lib/auth.js';
@@ -58,6 +58,14 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       </Text>
     </div>
   );
+}
+
+/** Ctrl+Enter (Cmd+Enter on a Mac) in a textarea submits its form; Enter alone adds a line. */
+function submitOnCtrlEnter(e: KeyboardEvent<HTMLTextAreaElement>) {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    e.currentTarget.form?.requestSubmit();
+  }
 }
 
 export function IncidentPage() {
@@ -347,28 +355,35 @@ export function IncidentPage() {
       </Grid>
 
       <Modal opened={dialog === 'note'} onClose={closeDialog} title="Add a note">
-        <Stack>
-          <Textarea
-            label="Note"
-            autosize
-            minRows={3}
-            value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
-            placeholder="What you found, what you did"
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={closeDialog}>
-              Cancel
-            </Button>
-            <Button
-              disabled={text.trim() === ''}
-              loading={action.isPending}
-              onClick={() => run({ type: 'notes', text: text.trim() }, 'Note added')}
-            >
-              Add note
-            </Button>
-          </Group>
-        </Stack>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (text.trim() === '' || action.isPending) return;
+            run({ type: 'notes', text: text.trim() }, 'Note added');
+          }}
+        >
+          <Stack>
+            <Textarea
+              label="Note"
+              description="Ctrl+Enter adds it"
+              data-autofocus
+              autosize
+              minRows={3}
+              value={text}
+              onChange={(e) => setText(e.currentTarget.value)}
+              onKeyDown={submitOnCtrlEnter}
+              placeholder="What you found, what you did"
+            />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={closeDialog}>
+                Cancel
+              </Button>
+              <Button type="submit" disabled={text.trim() === ''} loading={action.isPending}>
+                Add note
+              </Button>
+            </Group>
+          </Stack>
+        </form>
       </Modal>
       {(['resolve', 'reopen'] as const).map((kind) => (
         <Modal
@@ -377,32 +392,39 @@ export function IncidentPage() {
           onClose={closeDialog}
           title={kind === 'resolve' ? 'Resolve incident' : 'Reopen incident'}
         >
-          <Stack>
-            <TextInput
-              label="Reason (optional)"
-              value={text}
-              onChange={(e) => setText(e.currentTarget.value)}
-              placeholder={kind === 'resolve' ? 'Rolled back the deploy' : 'Still happening'}
-            />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={closeDialog}>
-                Cancel
-              </Button>
-              <Button
-                color={kind === 'resolve' ? 'green' : undefined}
-                loading={action.isPending}
-                onClick={() => {
-                  const reason = text.trim();
-                  run(
-                    reason ? { type: kind, reason } : { type: kind },
-                    kind === 'resolve' ? 'Resolved' : 'Reopened',
-                  );
-                }}
-              >
-                {kind === 'resolve' ? 'Resolve' : 'Reopen'}
-              </Button>
-            </Group>
-          </Stack>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (action.isPending) return;
+              const reason = text.trim();
+              run(
+                reason ? { type: kind, reason } : { type: kind },
+                kind === 'resolve' ? 'Resolved' : 'Reopened',
+              );
+            }}
+          >
+            <Stack>
+              <TextInput
+                label="Reason (optional)"
+                data-autofocus
+                value={text}
+                onChange={(e) => setText(e.currentTarget.value)}
+                placeholder={kind === 'resolve' ? 'Rolled back the deploy' : 'Still happening'}
+              />
+              <Group justify="flex-end">
+                <Button variant="default" onClick={closeDialog}>
+                  Cancel
+                </Button>
+                <Button
+                  type="submit"
+                  color={kind === 'resolve' ? 'green' : undefined}
+                  loading={action.isPending}
+                >
+                  {kind === 'resolve' ? 'Resolve' : 'Reopen'}
+                </Button>
+              </Group>
+            </Stack>
+          </form>
         </Modal>
       ))}
       <Modal opened={dialog === 'reassign'} onClose={closeDialog} title="Reassign incident">
